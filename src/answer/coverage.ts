@@ -1,0 +1,35 @@
+import type { ArticleSummary } from '../corpus/article.ts';
+import type { Answer } from './types.ts';
+
+/** A passage's full text with its source, for "show me the sources" views. */
+export interface SourcePassage {
+  passageId: number;
+  articleId: string;
+  title: string;
+  date: string | null;
+  url: string | null;
+  start: number;
+  end: number;
+  /** Exactly the article body sliced at [start, end). */
+  text: string;
+}
+
+export interface CoverageStats {
+  articles: number;
+  passages: number;
+  model: string;
+  dimension: number;
+  /** ISO timestamp of the index build. */
+  builtAt: string;
+}
+
+/**
+ * Everything a presenter (terminal, Discord) may ask of the coverage.
+ * Presenters depend on this interface only: they never rank passages themselves.
+ */
+export interface Coverage {
+  ask(question: string): Promise<Answer>;
+  sourcePassage(passageId: number): SourcePassage | undefined;
+  articles(): ArticleSummary[];
+  stats(): CoverageStats;
+}

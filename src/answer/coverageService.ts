@@ -1,0 +1,97 @@
+import type { ArticleSummary } from '../corpus/article.ts';
+import type { Embedder } from '../indexing/embedder.ts';
+import type { LoadedIndex } from '../search/loadIndex.ts';
+import { Retriever } from '../search/retriever.ts';
+import { wordRarity } from '../search/wordRarity.ts';
+import type { Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
+import { validateQuestion } from './question.ts';
+import type { Answer } from './types.ts';
+import { verifyCitations } from './verify.ts';
+
+/** How many retrieved passages the answer is chosen from. */
+const PASSAGES_PER_ANSWER = 8;
+
+export interface CoverageLogger {
+  error(obj: object, msg: string): void;
+}
+
+/** Writes an answer from passages (e.g. a language model); gets the extractive answer to fall back on. */
+export interface AnswerWriter {
+  write(question: string, passages: import('../search/types.ts').RetrievedPassage[], fallback: Answer): Promise<Answer>;
+}
+
+export interface CoverageOptions {
+  index: LoadedIndex;
+  embedder: Embedder;
+  log: CoverageLogger;
+  writer?: AnswerWriter;
+  extractive?: ExtractiveOptions;
+}
+
+/**
+ * The answering pipeline: question -> passages -> answer -> verified citations. Every citation
+ * is checked against the indexed article text right before it leaves, whoever wrote it.
+ */
+export function createCoverage(options: CoverageOptions): Coverage {
+  const { index, embedder, log, writer } = options;
+  const retriever = new Retriever(index);
+  const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
+  // A question word weighs by how rare it is in English and in this coverage: the corpus' own
+  // statistics alone mislead while it is small. Words the coverage lacks count as seen once.
+  const rareIdf = index.lexical.idfForDocumentFrequency(1);
+  const termWeight = (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
+  const bodyOf = (articleId: string) => {
+    const i = articleIndexById.get(articleId);
+    return i === undefined ? undefined : index.body(i);
+  };
+
+  /** Shows an answer only if every quote in it is verbatim; otherwise something safer. */
+function showable(answer: Answer, extractive: Answer): Answer {
+    const { rejected } = verifyCitations(answer.citations, bodyOf);
+    if (rejected.length === 0) return answer;
+    // Extractive quotes are sliced from the text by offset, so this signals a bug or a changed
+    // index. The answer text embeds its quotes, so it cannot be patched: replace it whole.
+    log.error({ rejected: rejected.map((c) => ({ articleId: c.articleId, start: c.start, end: c.end })) }, 'citation failed verification');
+    const dropped = answer.droppedQuotes + rejected.length;
+    if (answer !== extractive && verifyCitations(extractive.citations, bodyOf).rejected.length === 0) {
+      return { ...extractive, droppedQuotes: dropped };
+    }
+    return { ...abstention(answer.question, 'Quotes could not be verified against the coverage.'), droppedQuotes: dropped };
+  }
+
+  return {
+    async ask(rawQuestion: string): Promise<Answer> {
+      const question = validateQuestion(rawQuestion);
+      const [vector] = await embedder.embed([question]);
+      const passages = retriever.retrieve(question, vector!, PASSAGES_PER_ANSWER);
+      const extractive = extractiveAnswer(question, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
+      const answer = writer ? await writer.write(question, passages, extractive) : extractive;
+      return showable(answer, extractive);
+    },
+
+    sourcePassage(passageId: number): SourcePassage | undefined {
+      if (!Number.isInteger(passageId) || passageId < 0 || passageId >= index.passageCount) return undefined;
+      const { article, articleIndex, start, end } = index.passage(passageId);
+      return {
+        passageId,
+        articleId: article.id,
+        title: article.title,
+        date: article.date,
+        url: article.url,
+        start,
+        end,
+        text: index.body(articleIndex).slice(start, end),
+      };
+    },
+
+    articles(): ArticleSummary[] {
+      return index.articles.map(({ id, title, date, url, source }) => ({ id, title, date, url, source }));
+    },
+
+    stats(): CoverageStats {
+      const m = index.manifest;
+      return { articles: m.articleCount, passages: m.passageCount, model: m.model, dimension: m.dimension, builtAt: m.builtAt };
+    },
+  };
+}

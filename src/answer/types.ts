@@ -1,0 +1,30 @@
+/** A verbatim quote shown to the user, with where it comes from. */
+export interface Citation {
+  /** The number shown as `[n]` in the answer, starting at 1. */
+  n: number;
+  /** Exactly `article.body.slice(start, end)`; verified before it is shown. */
+  quote: string;
+  articleId: string;
+  title: string;
+  date: string | null;
+  url: string | null;
+  passageId: number;
+  start: number;
+  end: number;
+}
+
+export type AnswerMode = 'extractive' | 'llm';
+
+export interface Answer {
+  question: string;
+  /** True when the coverage does not answer the question; `answer` then says so. */
+  abstained: boolean;
+  /** The text a user reads, with `[n]` markers pointing at `citations`. */
+  answer: string;
+  citations: Citation[];
+  mode: AnswerMode;
+  /** Quotes a language model proposed that failed verification and were not shown. */
+  droppedQuotes: number;
+  /** Set when the answer fell back (e.g. the language model timed out); shown to the user. */
+  note?: string;
+}

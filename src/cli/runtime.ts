@@ -1,0 +1,41 @@
+import 'dotenv/config';
+import { createCoverage } from '../answer/coverageService.ts';
+import type { Coverage } from '../answer/coverage.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { CorpusError } from '../corpus/load.ts';
+import { loadEmbedder, ModelError, modelIdentity, type Embedder } from '../indexing/embedder.ts';
+import { QuestionError } from '../answer/question.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { IndexError, loadIndex } from '../search/loadIndex.ts';
+
+/** Config and logger for an entry point; a bad environment ends the process with the reasons. */
+export function startup(overrides: Partial<Pick<Config, 'corpusDir' | 'indexDir'>> = {}): { config: Config; log: Logger } {
+  let config: Config;
+  try {
+    config = { ...loadConfig(), ...stripUndefined(overrides) };
+  } catch (err) {
+    exitWithError(err);
+  }
+  return { config, log: createLogger(config.logLevel) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Loads the model and the index and wires the answering pipeline. */
+export async function openCoverage(config: Config, log: Logger, embedder?: Embedder): Promise<Coverage> {
+  const index = loadIndex(config.indexDir, modelIdentity(config.embeddingModel));
+  return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log });
+}
+
+/** Errors a user can act on are printed as one clear message; anything else with its stack. */
+export function exitWithError(err: unknown): never {
+  const known = [ConfigError, CorpusError, IndexError, ModelError, QuestionError, UsageError].some((E) => err instanceof E);
+  process.stderr.write(`${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
+  process.exit(known ? 1 : 2);
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All settings come from the environment (and `.env`, loaded by the entry points), parsed and
+ * validated here once. Everything else receives the typed `Config` it needs.
+ */
+
+const DEFAULT_DISCORD_API = 'https://discord.com/api';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const httpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      return v.replace(/\/+$/, '');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${v}"` });
+      return z.NEVER;
+    }
+  });
+
+const snowflake = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d{15,21}$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: `must be a Discord id (15-21 digits), got "${v}"` });
+      return z.NEVER;
+    }
+    return v;
+  });
+
+const logLevel = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+    if (v === undefined || v === '') return 'info' as const;
+    const found = levels.find((l) => l === v.toLowerCase());
+    if (!found) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${levels.join(', ')}, got "${v}"` });
+      return z.NEVER;
+    }
+    return found;
+  });
+
+const envSchema = z.object({
+  CORPUS_DIR: optionalText,
+  INDEX_DIR: optionalText,
+  EMBEDDING_MODEL: optionalText,
+  LOG_LEVEL: logLevel,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake,
+  DISCORD_API_URL: httpUrl,
+  ASK_RATE_LIMIT_PER_MINUTE: positiveInt(5),
+  FEEDBACK_LOG: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: httpUrl,
+  OPENAI_MODEL: optionalText,
+  OPENAI_TIMEOUT_MS: positiveInt(20_000),
+  OPENAI_MAX_RETRIES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 2;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 10) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from 0 to 10, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+});
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  /** A Hugging Face hub id or a local folder in the Transformers.js layout. */
+  embeddingModel: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  discord: {
+    token?: string;
+    applicationId?: string;
+    guildId?: string;
+    apiUrl: string;
+    askRateLimitPerMinute: number;
+    feedbackLog: string;
+  };
+  /** Present only when OPENAI_API_KEY or OPENAI_BASE_URL is set. */
+  llm?: {
+    apiKey?: string;
+    baseURL?: string;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+}
+
+export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_OPENAI_MODEL = 'gpt-5-mini';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  }
+  const e = parsed.data;
+  const llmEnabled = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
+  return {
+    corpusDir: path.resolve(cwd, e.CORPUS_DIR ?? 'corpus'),
+    indexDir: path.resolve(cwd, e.INDEX_DIR ?? 'data/index'),
+    embeddingModel: e.EMBEDDING_MODEL ?? DEFAULT_EMBEDDING_MODEL,
+    logLevel: e.LOG_LEVEL,
+    discord: {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL ?? DEFAULT_DISCORD_API,
+      askRateLimitPerMinute: e.ASK_RATE_LIMIT_PER_MINUTE,
+      feedbackLog: path.resolve(cwd, e.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
+    },
+    llm: llmEnabled
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          maxRetries: e.OPENAI_MAX_RETRIES,
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+
+/** One line of an eval question file; `answers: null` means the coverage cannot answer it. */
+export interface EvalQuestion {
+  id: string;
+  question: string;
+  answers: string[] | null;
+  /** Optional: the article id that holds the answer (SQuAD paragraph). */
+  doc_id?: string;
+}
+
+export function readQuestions(file: string): EvalQuestion[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const q = JSON.parse(l) as EvalQuestion;
+      if (typeof q.question !== 'string' || !(q.answers === null || Array.isArray(q.answers))) {
+        throw new Error(`${file}:${i + 1}: expected {"id", "question", "answers": [..] | null}`);
+      }
+      return q;
+    });
+}
+
+const normalise = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** Case-, space- and punctuation-insensitive containment (as ../shared/eval/README.md defines it). */
+export function containsAnswer(text: string, answer: string): boolean {
+  return ` ${normalise(text)} `.includes(` ${normalise(answer)} `);
+}

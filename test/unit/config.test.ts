@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_EMBEDDING_MODEL, loadConfig } from '../../src/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const c = loadConfig({}, '/app');
+    expect(c.corpusDir).toBe('/app/corpus');
+    expect(c.indexDir).toBe('/app/data/index');
+    expect(c.embeddingModel).toBe(DEFAULT_EMBEDDING_MODEL);
+    expect(c.discord.apiUrl).toBe('https://discord.com/api');
+    expect(c.llm).toBeUndefined();
+  });
+
+  it('enables written answers when an OpenAI key or base URL is set', () => {
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/' }).llm).toMatchObject({
+      baseURL: 'http://127.0.0.1:11434/v1',
+      timeoutMs: 20_000,
+    });
+  });
+
+  it('names every bad variable at once, with the value that was wrong', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ASK_RATE_LIMIT_PER_MINUTE: 'lots', DISCORD_GUILD_ID: 'my-guild', DISCORD_API_URL: 'ftp://x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/ASK_RATE_LIMIT_PER_MINUTE must be a positive whole number, got "lots"/);
+    expect(problems).toMatch(/DISCORD_GUILD_ID must be a Discord id/);
+    expect(problems).toMatch(/DISCORD_API_URL must be an http\(s\) URL/);
+    expect(problems).toMatch(/LOG_LEVEL must be one of/);
+  });
+
+  it('treats empty values as unset, as a copied .env.example leaves them', () => {
+    expect(loadConfig({ DISCORD_TOKEN: '', OPENAI_API_KEY: ' ' }).llm).toBeUndefined();
+  });
+});

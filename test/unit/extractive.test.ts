@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { abstention, extractiveAnswer } from '../../src/answer/extractive.ts';
+import { isVerbatim, verifyCitations } from '../../src/answer/verify.ts';
+import type { RetrievedPassage } from '../../src/search/types.ts';
+
+const body =
+  'U.S. State Secretary Marco Rubio held a phone conversation with Russian Foreign Minister Sergey Lavrov on Feb. 15. ' +
+  'Saudi Arabia will reportedly hold a summit between Trump and Putin in Riyadh, the Saudi Foreign Ministry said on Feb. 14. ' +
+  'No additional details on the phone conversation were provided.';
+const cut = body.indexOf('Saudi Arabia');
+const passages: RetrievedPassage[] = [
+  { passageId: 0, articleId: 'seed', title: 'Call', date: '2025-02-15', url: null, start: 0, end: cut - 1, text: body.slice(0, cut - 1), score: 1 },
+  { passageId: 1, articleId: 'seed', title: 'Call', date: '2025-02-15', url: null, start: cut, end: body.length, text: body.slice(cut), score: 0.5 },
+];
+const weight = () => 1;
+
+describe('extractiveAnswer', () => {
+  it('quotes the sentence that answers, verbatim at its offsets, with a numbered citation', () => {
+    const answer = extractiveAnswer('Where will the summit between Trump and Putin be held?', passages, weight);
+    expect(answer.abstained).toBe(false);
+    const first = answer.citations[0]!;
+    expect(first.quote).toMatch(/^Saudi Arabia will reportedly hold a summit/);
+    expect(body.slice(first.start, first.end)).toBe(first.quote);
+    expect(answer.answer).toContain(`“${first.quote}” [1]`);
+    expect(answer.citations.map((c) => c.n)).toEqual(answer.citations.map((_, i) => i + 1));
+  });
+
+  it('abstains when the passages do not cover the question', () => {
+    const answer = extractiveAnswer('What is the weather forecast for Kyiv this weekend?', passages, weight);
+    expect(answer).toEqual(abstention(answer.question));
+    expect(answer.citations).toEqual([]);
+  });
+
+  it('abstains when there are no passages or no content words', () => {
+    expect(extractiveAnswer('Who won the World Cup?', [], weight).abstained).toBe(true);
+    expect(extractiveAnswer('what is it?', passages, weight).abstained).toBe(true);
+  });
+
+  it('never quotes the same sentence twice from overlapping passages', () => {
+    const overlapping = [passages[0]!, { ...passages[0]!, passageId: 7 }];
+    const answer = extractiveAnswer('Who did Marco Rubio have a phone conversation with?', overlapping, weight);
+    const spans = answer.citations.map((c) => `${c.start}-${c.end}`);
+    expect(new Set(spans).size).toBe(spans.length);
+  });
+});
+
+describe('verifyCitations', () => {
+  it('accepts exact slices and rejects anything else', () => {
+    const ok = { n: 1, quote: body.slice(4, 20), articleId: 'seed', title: '', date: null, url: null, passageId: 0, start: 4, end: 20 };
+    expect(isVerbatim(ok, body)).toBe(true);
+    expect(isVerbatim({ ...ok, quote: ok.quote.toUpperCase() }, body)).toBe(false);
+    expect(isVerbatim({ ...ok, end: 21 }, body)).toBe(false);
+    expect(isVerbatim({ ...ok, quote: '', start: 0, end: 0 }, body)).toBe(false);
+    const { verified, rejected } = verifyCitations([ok, { ...ok, articleId: 'unknown' }], (id) => (id === 'seed' ? body : undefined));
+    expect(verified).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+  });
+});
