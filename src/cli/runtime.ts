@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { createCoverage } from '../answer/coverageService.ts';
+import { createLlmAnswerer } from '../answer/llm/index.ts';
 import type { Coverage } from '../answer/coverage.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { CorpusError } from '../corpus/load.ts';
@@ -26,7 +27,9 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 /** Loads the model and the index and wires the answering pipeline. */
 export async function openCoverage(config: Config, log: Logger, embedder?: Embedder): Promise<Coverage> {
   const index = loadIndex(config.indexDir, modelIdentity(config.embeddingModel));
-  return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log });
+  // With a language model configured, answers are written by it; every quote is still verified.
+  const writer = config.llm ? createLlmAnswerer(config.llm, log) : undefined;
+  return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log, writer });
 }
 
 /** Errors a user can act on are printed as one clear message; anything else with its stack. */

@@ -5,6 +5,7 @@ import { loadCorpus } from '../../src/corpus/load.ts';
 import { CURRENT_FILE } from '../../src/search/indexLayout.ts';
 import { loadIndex } from '../../src/search/loadIndex.ts';
 import { runCli, startCli } from '../support/cli.ts';
+import { startOpenAiTestServer } from '../support/openai-server.ts';
 import { CORPUS_DIR, tempDir } from '../support/paths.ts';
 
 let dir: string;
@@ -74,6 +75,41 @@ describe('npm run ask', () => {
     const none = await runCli('ask.ts', ['--index', indexDir]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/No question given/);
+  });
+});
+
+describe('npm run ask with a language model configured', () => {
+  it('shows the written answer in --json with mode "llm", its verified quote, and the dropped count', async () => {
+    const server = await startOpenAiTestServer();
+    try {
+      server.replyAlways((request) => {
+        const prompt = request.body!.messages.map((m) => m.content).join('\n');
+        const n = /<passage n="(\d+)"[^>]*>\n[^<]*Saudi Arabia will reportedly/.exec(prompt)![1];
+        return {
+          content: JSON.stringify({
+            answerable: true,
+            claims: [
+              { text: 'The summit is to be held in Riyadh.', quotes: [{ passage: Number(n), quote: 'hold a summit between Trump and Putin in Riyadh' }] },
+              { text: 'It will be in Geneva.', quotes: [{ passage: Number(n), quote: 'the summit will be held in Geneva' }] },
+            ],
+          }),
+        };
+      });
+      const result = await runCli('ask.ts', ['--json', '--index', indexDir, 'Where will the Trump-Putin summit be?'], {
+        OPENAI_BASE_URL: server.baseURL,
+        OPENAI_MODEL: 'test-model',
+      });
+      expect(result.stderr).toBe('');
+      const out = JSON.parse(result.stdout);
+      expect(out).toMatchObject({ mode: 'llm', abstained: false, droppedQuotes: 1 });
+      expect(out.answer).toMatch(/Riyadh\. \[1\]/);
+      expect(out.answer).not.toMatch(/Geneva/);
+      const body = loadCorpus(CORPUS_DIR).articles[0]!.body;
+      expect(out.citations).toHaveLength(1);
+      expect(body.slice(out.citations[0].start, out.citations[0].end)).toBe(out.citations[0].quote);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
