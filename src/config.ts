@@ -82,6 +82,17 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
   DISCORD_API_URL: httpUrl,
+  DISCORD_MESSAGE_CONTENT_INTENT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return false;
+      if (/^(true|1|yes)$/i.test(v)) return true;
+      if (/^(false|0|no)$/i.test(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    }),
   ASK_RATE_LIMIT_PER_MINUTE: positiveInt(5),
   FEEDBACK_LOG: optionalText,
   OPENAI_API_KEY: optionalText,
@@ -114,6 +125,8 @@ export interface Config {
     applicationId?: string;
     guildId?: string;
     apiUrl: string;
+    /** Request the privileged Message Content intent (only needed for role mentions). */
+    messageContentIntent: boolean;
     askRateLimitPerMinute: number;
     feedbackLog: string;
   };
@@ -155,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
       apiUrl: e.DISCORD_API_URL ?? DEFAULT_DISCORD_API,
+      messageContentIntent: e.DISCORD_MESSAGE_CONTENT_INTENT,
       askRateLimitPerMinute: e.ASK_RATE_LIMIT_PER_MINUTE,
       feedbackLog: path.resolve(cwd, e.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
     },

@@ -28,6 +28,7 @@ import type {
   UserMessageOptions,
 } from './dispatchers.ts';
 import { Gateway, RESUME_PATH } from './gateway.ts';
+import { gatewayMessageData } from './messages.ts';
 import type { DropOptions, GatewaySessionInfo } from './gateway.ts';
 import { describeRequestMatcher, Recorder, toRequestPredicate } from './recorder.ts';
 import type {
@@ -177,6 +178,21 @@ export class DiscordEmulator {
 
   sessions(): GatewaySessionInfo[] {
     return this.#gateway.sessions();
+  }
+
+  /**
+   * Sends an INTERACTION_CREATE already dispatched once again, as a new event (next sequence
+   * number): what a client sees when a dispatch is delivered twice around a reconnect.
+   */
+  redeliverInteraction(interactionId: string): void {
+    this.#gateway.dispatch(GatewayDispatchEvents.InteractionCreate, this.interaction(interactionId).payload);
+  }
+
+  /** Sends MESSAGE_CREATE again for a message already posted (see `redeliverInteraction`). */
+  redeliverMessage(messageId: string): void {
+    const message = this.#state.findAnyMessage(messageId);
+    if (!message) throw new Error(`Discord emulator: no message ${messageId} to redeliver`);
+    this.#gateway.dispatch(GatewayDispatchEvents.MessageCreate, gatewayMessageData(this.#state, message));
   }
 
   // ---- Things users do --------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+import type { Coverage } from '../answer/coverage.ts';
+import type { Answer } from '../answer/types.ts';
+import type { Logger } from '../log.ts';
+import type { FeedbackStore } from './feedback.ts';
+import type { BoundedMap, SeenIds } from './memory.ts';
+import type { SlidingWindowLimiter } from './rateLimit.ts';
+
+/** What every handler receives: the coverage to ask, and the bot's small pieces of state. */
+export interface BotContext {
+  coverage: Coverage;
+  log: Logger;
+  /** Recent answers by answer id (the interaction or message id that asked), for Sources and feedback. */
+  answers: BoundedMap<string, Answer>;
+  feedback: FeedbackStore;
+  /** Questions per user per minute (/ask, the context menu and mentions share it). */
+  askLimiter: SlidingWindowLimiter;
+  /** Dispatches already handled, by interaction or message id: a replayed one is not answered twice. */
+  seen: SeenIds;
+  /** Give up on one answer after this long (the interaction token lives 15 minutes). */
+  askTimeoutMs: number;
+  now(): number;
+}

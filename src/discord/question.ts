@@ -1,0 +1,31 @@
+import { UserError } from './errors.ts';
+import { MAX_QUESTION_CHARS } from './limits.ts';
+
+/** User, role and channel mentions, and @everyone / @here. */
+const MENTION = /<@[!&]?\d{15,25}>|<#\d{15,25}>|@everyone|@here/g;
+
+export interface QuestionTextOptions {
+  /** Mentions of these user or role ids (the bot's own) are removed from the question. */
+  stripMentionsOf?: readonly string[];
+}
+
+/**
+ * The question in a piece of user text, ready for the coverage: whitespace collapsed and the
+ * bot's own mention removed. Throws a UserError for an empty, mention-only or over-long question.
+ */
+export function questionFromText(raw: string, options: QuestionTextOptions = {}): string {
+  let text = raw;
+  for (const id of options.stripMentionsOf ?? []) {
+    text = text.replace(new RegExp(`<@[!&]?${id}>`, 'g'), ' ');
+  }
+  const question = text.replace(/\s+/g, ' ').trim();
+  if (question === '') throw new UserError(text === raw ? 'questionEmpty' : 'questionMentionOnly');
+  if (question.replace(MENTION, '').trim() === '') throw new UserError('questionMentionOnly');
+  if (question.length > MAX_QUESTION_CHARS) throw new UserError('questionTooLong', { length: question.length });
+  return question;
+}
+
+/** Whether `content` mentions the user or role `ids` explicitly (a reply ping alone does not count). */
+export function mentionsAny(content: string, ids: readonly string[]): boolean {
+  return ids.some((id) => new RegExp(`<@[!&]?${id}>`).test(content));
+}

@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import type { Answer, Citation } from '../../src/answer/types.ts';
+import { decodeButtonId } from '../../src/discord/customIds.ts';
+import {
+  aboutMessage,
+  answerMessage,
+  articleListMessage,
+  BUTTON_LABELS,
+  embedLength,
+  limitViolations,
+  sourcesMessage,
+  textMessage,
+  type ReplyPayload,
+} from '../../src/discord/format.ts';
+import { quoteFromFieldValue } from '../../src/discord/sourceViews.ts';
+import { escapeMarkdown, truncateAtWord, unescapeMarkdown } from '../../src/discord/text.ts';
+
+function citation(n: number, quote: string, extra: Partial<Citation> = {}): Citation {
+  return {
+    n,
+    quote,
+    articleId: `world/article-${n}`,
+    title: `Article number ${n}`,
+    date: '2025-02-15',
+    url: `https://example.org/a/${n}`,
+    passageId: 100 + n,
+    start: 0,
+    end: quote.length,
+    ...extra,
+  };
+}
+
+function answer(citations: Citation[], extra: Partial<Answer> = {}): Answer {
+  return {
+    question: 'Who did Marco Rubio speak with on the phone?',
+    abstained: false,
+    answer: citations.map((c) => `“${c.quote}” [${c.n}]`).join('\n'),
+    citations,
+    mode: 'extractive',
+    droppedQuotes: 0,
+    ...extra,
+  };
+}
+
+const words = (count: number, word = 'lorem') => Array.from({ length: count }, (_, i) => `${word}${i}`).join(' ');
+
+function fieldsOf(payload: ReplyPayload) {
+  return payload.embeds[0]!.fields ?? [];
+}
+
+describe('answerMessage', () => {
+  it('shows each quote with its number, title, date and link, and the footer', () => {
+    const msg = answerMessage(answer([citation(1, 'Rubio held a phone conversation with Lavrov.')]), '123456789012345678');
+    const embed = msg.embeds[0]!;
+    expect(msg.embeds).toHaveLength(1);
+    expect(embed.title).toBe('Who did Marco Rubio speak with on the phone?');
+    expect(embed.fields).toEqual([
+      {
+        name: '[1] Article number 1',
+        value: '> Rubio held a phone conversation with Lavrov.\n2025-02-15 · [Read the article](https://example.org/a/1)',
+      },
+    ]);
+    expect(embed.footer?.text).toMatch(/only from the indexed coverage/);
+    expect(limitViolations(msg)).toEqual([]);
+  });
+
+  it('leaves out the link when the article has no url, and the date when it has none', () => {
+    const msg = answerMessage(answer([citation(1, 'A quote.', { url: null, date: null })]), '1');
+    expect(fieldsOf(msg)[0]!.value).toBe('> A quote.');
+  });
+
+  it('has Sources, Helpful, Not helpful and Pin buttons whose ids name the answer', () => {
+    const msg = answerMessage(answer([citation(1, 'One.'), citation(2, 'Two.', { passageId: 7 })]), '998877665544332211');
+    const buttons = msg.components[0]!.components as Array<{ label: string; custom_id: string }>;
+    expect(buttons.map((b) => b.label)).toEqual(['Sources', 'Helpful', 'Not helpful', 'Pin']);
+    expect(BUTTON_LABELS.pin).toBe('Pin');
+    expect(buttons.map((b) => decodeButtonId(b.custom_id))).toEqual([
+      { kind: 'sources', answerId: '998877665544332211', passageIds: [101, 7] },
+      { kind: 'vote', answerId: '998877665544332211', vote: 'helpful' },
+      { kind: 'vote', answerId: '998877665544332211', vote: 'not_helpful' },
+      { kind: 'pin', answerId: '998877665544332211' },
+    ]);
+  });
+
+  it('says plainly when the coverage does not answer, without a Sources button', () => {
+    const msg = answerMessage(
+      answer([], { abstained: true, answer: "The coverage doesn't answer that: none of the indexed articles says." }),
+      '1',
+    );
+    const embed = msg.embeds[0]!;
+    expect(embed.description).toContain("The coverage doesn't answer that");
+    expect(embed.fields).toEqual([]);
+    const labels = (msg.components[0]!.components as Array<{ label: string }>).map((b) => b.label);
+    expect(labels).toEqual(['Helpful', 'Not helpful', 'Pin']);
+  });
+
+  it('shortens a long quote at a word boundary with an ellipsis, keeping the citation number and a verbatim prefix', () => {
+    const long = words(400); // ~2,700 characters
+    const msg = answerMessage(answer([citation(1, 'Short one.'), citation(2, long)]), '1');
+    const [first, second] = fieldsOf(msg);
+    expect(first!.name).toBe('[1] Article number 1');
+    expect(second!.name).toBe('[2] Article number 2');
+    expect(second!.value.length).toBeLessThanOrEqual(1024);
+    const shown = second!.value.split('\n')[0]!;
+    expect(shown.endsWith('…')).toBe(true);
+    const prefix = quoteFromFieldValue(second!.value);
+    expect(long.startsWith(prefix)).toBe(true);
+    // Cut between words, not inside one.
+    expect(long.charAt(prefix.length)).toBe(' ');
+    expect(second!.value).toContain('[Read the article](https://example.org/a/2)');
+    expect(limitViolations(msg)).toEqual([]);
+  });
+
+  it('stays within the 6,000 character total with many long quotes and a long written answer', () => {
+    const citations = Array.from({ length: 12 }, (_, i) => citation(i + 1, words(300, `w${i}-`), { title: words(60) }));
+    const written = answer(citations, { mode: 'llm', answer: `${words(900)} [1] [2]`, note: 'The model was slow.' });
+    const msg = answerMessage(written, '1');
+    expect(limitViolations(msg)).toEqual([]);
+    expect(embedLength(msg.embeds[0]!)).toBeLessThanOrEqual(6000);
+    // Ten quotes as fields, numbered as cited; the rest are pointed to.
+    expect(fieldsOf(msg).map((f) => f.name.slice(0, 4))).toEqual(
+      ['[1] ', '[2] ', '[3] ', '[4] ', '[5] ', '[6] ', '[7] ', '[8] ', '[9] ', '[10]'],
+    );
+    expect(msg.embeds[0]!.description).toContain('2 more quotes: see Sources.');
+    for (const [i, field] of fieldsOf(msg).entries()) {
+      expect(citations[i]!.quote.startsWith(quoteFromFieldValue(field.value))).toBe(true);
+    }
+  });
+
+  it('shortens an over-long question title', () => {
+    const msg = answerMessage(answer([citation(1, 'x')], { question: words(100) }), '1');
+    expect(msg.embeds[0]!.title!.length).toBeLessThanOrEqual(256);
+    expect(msg.embeds[0]!.title!.endsWith('…')).toBe(true);
+  });
+
+  it('escapes markdown in quotes, titles and questions so they show as written', () => {
+    const quote = 'He said **this** is _big_, `code`, ~~gone~~, ||secret|| and [a link](https://evil.example).';
+    const msg = answerMessage(
+      answer([citation(1, quote, { title: '*Breaking*: __news__' })], { question: 'What is **bold**?' }),
+      '1',
+    );
+    const field = fieldsOf(msg)[0]!;
+    expect(field.value.split('\n')[0]).toBe(
+      '> He said \\*\\*this\\*\\* is \\_big\\_, \\`code\\`, \\~\\~gone\\~\\~, \\|\\|secret\\|\\| and \\[a link\\](<https://evil.example>).',
+    );
+    expect(field.name).toBe('[1] \\*Breaking\\*: \\_\\_news\\_\\_');
+    expect(msg.embeds[0]!.title).toBe('What is \\*\\*bold\\*\\*?');
+    expect(quoteFromFieldValue(field.value)).toBe(quote);
+  });
+
+  it('escapes line-start markdown inside multi-line quotes and keeps them one block quote', () => {
+    const quote = 'First line\n# Not a heading\n- not a list\n1. not numbered\n> not nested';
+    const value = fieldsOf(answerMessage(answer([citation(1, quote, { url: null, date: null })]), '1'))[0]!.value;
+    expect(value).toBe('> First line\n> \\# Not a heading\n> \\- not a list\n> 1\\. not numbered\n> \\> not nested');
+    expect(quoteFromFieldValue(value)).toBe(quote);
+  });
+
+  it('cannot ping: mentions are never parsed and mention syntax in quotes is escaped', () => {
+    const quote = 'Hello @everyone and @here, ping <@123456789012345678> and <@&223456789012345678> in <#323456789012345678>.';
+    const msg = answerMessage(answer([citation(1, quote)]), '1');
+    expect(msg.allowedMentions).toEqual({ parse: [], repliedUser: false });
+    const value = fieldsOf(msg)[0]!.value;
+    expect(value).not.toMatch(/(^|[^\\])@everyone/);
+    expect(value).not.toMatch(/(^|[^\\])@here/);
+    expect(value).not.toMatch(/(^|[^\\])<@/);
+    expect(value).not.toMatch(/(^|[^\\])<#/);
+    for (const payload of [textMessage('@everyone'), sourcesMessage([]), aboutMessage(stats()), articleListMessage([], 0, '')]) {
+      expect(payload.allowedMentions).toEqual({ parse: [], repliedUser: false });
+    }
+  });
+
+  it('shows notes and verification drops in the description', () => {
+    const msg = answerMessage(answer([citation(1, 'x')], { mode: 'llm', answer: 'Lavrov [1].', note: 'Written answer timed out.', droppedQuotes: 2 }), '1');
+    expect(msg.embeds[0]!.description).toBe(
+      'Lavrov \\[1\\].\n\n*Written answer timed out.*\n\n*2 quotes could not be verified against the articles and are not shown.*',
+    );
+  });
+});
+
+function stats() {
+  return { articles: 3, passages: 42, model: 'glove-6b-100d-sif', dimension: 100, builtAt: '2025-02-16T10:00:00.000Z' };
+}
+
+describe('answerMessage on generated answers', () => {
+  it('never breaks a limit, and every shown quote unescapes to a verbatim prefix of its citation', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ['word', 'the', '*', '_', '`', '|', '~', '[', ']', '(', ')', '<@1234567890123456>', '@everyone', '\\', '#', '>', '-', '1.', '\n', 'https://x.org/a_b', '…', '😀', 'supercalifragilistic'];
+    const text = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join(random() < 0.5 ? ' ' : '');
+    for (let round = 0; round < 200; round++) {
+      const count = Math.floor(random() * 14);
+      const citations = Array.from({ length: count }, (_, i) =>
+        citation(i + 1, text(1 + Math.floor(random() * 500)) + '.', { title: text(1 + Math.floor(random() * 80)), url: random() < 0.5 ? null : 'https://example.org/a(b)' }),
+      );
+      const mode = random() < 0.5 ? 'extractive' : 'llm';
+      const msg = answerMessage(answer(citations, { mode, question: text(1 + Math.floor(random() * 120)), answer: text(Math.floor(random() * 1500)) }), String(round + 1));
+      expect(limitViolations(msg)).toEqual([]);
+      for (const [i, field] of fieldsOf(msg).entries()) {
+        expect(field.name.startsWith(`[${i + 1}] `)).toBe(true);
+        const shown = quoteFromFieldValue(field.value);
+        if (!citations[i]!.quote.startsWith(shown)) {
+          expect({ quote: citations[i]!.quote, value: field.value, shown }).toBe('a verbatim prefix');
+        }
+      }
+    }
+  });
+});
+
+describe('sourcesMessage', () => {
+  const passage = (id: number, text: string) => ({
+    passageId: id,
+    articleId: `a/${id}`,
+    title: `Title ${id}`,
+    date: '2025-02-15',
+    url: `https://example.org/${id}`,
+    start: 1000,
+    end: 1000 + text.length,
+    text,
+  });
+
+  it('shows each passage with its citation numbers and the quote in bold', () => {
+    const msg = sourcesMessage([
+      { numbers: [1, 3], passage: passage(5, 'Before. The quote. After.'), highlights: [{ start: 1008, end: 1018 }] },
+    ]);
+    expect(msg.embeds[0]).toMatchObject({
+      title: '[1][3] Title 5',
+      url: 'https://example.org/5',
+      description: 'Before. **The quote.** After.',
+    });
+  });
+
+  it('merges touching quotes into one bold run', () => {
+    const msg = sourcesMessage([
+      { numbers: [1, 2], passage: passage(5, 'One.Two. Three.'), highlights: [{ start: 1004, end: 1008 }, { start: 1000, end: 1004 }] },
+    ]);
+    expect(msg.embeds[0]!.description).toBe('**One.Two.** Three.');
+  });
+
+  it('stays within limits with many long passages', () => {
+    const views = Array.from({ length: 12 }, (_, i) => ({
+      numbers: [i + 1],
+      passage: passage(i, words(900)),
+      highlights: [{ start: 1010, end: 1100 }],
+    }));
+    const msg = sourcesMessage(views);
+    expect(msg.embeds).toHaveLength(10);
+    expect(limitViolations(msg)).toEqual([]);
+  });
+});
+
+describe('articleListMessage', () => {
+  const articles = Array.from({ length: 23 }, (_, i) => ({
+    id: `a${i}`,
+    title: i % 2 ? `Rubio story ${i}` : `Other story ${i}`,
+    date: `2025-01-${String(i + 1).padStart(2, '0')}`,
+    url: null,
+    source: null,
+  }));
+
+  it('pages ten at a time, newest first, with Previous/Next carrying page and search', () => {
+    const first = articleListMessage(articles, 0, '');
+    expect(first.embeds[0]!.title).toBe('Indexed articles (23)');
+    expect(first.embeds[0]!.footer?.text).toBe('Page 1 of 3');
+    expect(first.embeds[0]!.description!.split('\n')[0]).toBe('• **Other story 22** · 2025-01-23');
+    const buttons = first.components[0]!.components as Array<{ custom_id: string; disabled: boolean; label: string }>;
+    expect(buttons.map((b) => [b.label, decodeButtonId(b.custom_id), b.disabled])).toEqual([
+      ['Previous', { kind: 'articles', page: 0, search: '' }, true],
+      ['Next', { kind: 'articles', page: 1, search: '' }, false],
+    ]);
+  });
+
+  it('filters by search words and says when nothing matches', () => {
+    const rubio = articleListMessage(articles, 0, 'rubio');
+    expect(rubio.embeds[0]!.title).toBe('Articles matching “rubio” (11)');
+    expect(articleListMessage(articles, 0, 'nothing here').embeds[0]!.description).toBe('No indexed article matches “nothing here”.');
+    expect(articleListMessage(articles, 0, 'nothing here').components).toEqual([]);
+  });
+
+  it('clamps a page past the end', () => {
+    expect(articleListMessage(articles, 99, '').embeds[0]!.footer?.text).toBe('Page 3 of 3');
+  });
+});
+
+describe('text helpers', () => {
+  it('truncateAtWord cuts between words and adds an ellipsis within the limit', () => {
+    expect(truncateAtWord('short', 10)).toBe('short');
+    expect(truncateAtWord('the quick brown fox jumps', 12)).toBe('the quick…');
+    expect(truncateAtWord('the quick brown fox jumps', 12).length).toBeLessThanOrEqual(12);
+    expect(truncateAtWord('Supercalifragilisticexpialidocious', 10)).toBe('Supercali…');
+    // Never splits a surrogate pair.
+    expect(truncateAtWord('ab😀😀😀😀', 5)).toBe('ab😀…');
+  });
+
+  it('escapeMarkdown leaves plain text and URLs alone', () => {
+    expect(escapeMarkdown('Plain sentence, with punctuation.')).toBe('Plain sentence, with punctuation.');
+    // URLs stay clickable, bracketed so an escape next to them cannot join the link.
+    expect(escapeMarkdown('See https://example.org/a_b_c now')).toBe('See <https://example.org/a_b_c> now');
+    expect(escapeMarkdown('https://x.org/a_b<@1234567890123456>')).toBe('<https://x.org/a_b>\\<\\@1234567890123456>');
+    expect(unescapeMarkdown(escapeMarkdown('https://x.org/a_b<@1234567890123456> *x*'))).toBe('https://x.org/a_b<@1234567890123456> *x*');
+  });
+});
