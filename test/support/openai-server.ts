@@ -213,3 +213,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
   return new OpenAiTestServer().start();
 }
+
+/** The passage texts of the prompt a request carried, in prompt order (passage n is [n - 1]). */
+export function promptPassages(request: RecordedRequest): string[] {
+  const user = request.body?.messages[1]?.content ?? '';
+  return [...user.matchAll(/<passage n="\d+"[^>]*>\n([\s\S]*?)\n<\/passage>/g)].map((m) => m[1]!);
+}
+
+/** The number the prompt gave the passage containing `text`; throws when none does. */
+export function passageNumberContaining(request: RecordedRequest, text: string): number {
+  const n = promptPassages(request).findIndex((passage) => passage.includes(text)) + 1;
+  if (n === 0) throw new Error(`no passage in the prompt contains ${JSON.stringify(text)}`);
+  return n;
+}

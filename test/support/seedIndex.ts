@@ -1,4 +1,4 @@
-import { createCoverage } from '../../src/answer/coverageService.ts';
+import { createCoverage, type AnswerWriter } from '../../src/answer/coverageService.ts';
 import type { Coverage } from '../../src/answer/coverage.ts';
 import { loadCorpus } from '../../src/corpus/load.ts';
 import { buildIndex } from '../../src/indexing/buildIndex.ts';
@@ -15,9 +15,16 @@ export function offlineEmbedder(): Promise<Embedder> {
   return embedder;
 }
 
-/** Builds a real index of `corpusDir` (default: the project's corpus) into `indexDir` and opens it. */
-export async function buildSeedCoverage(indexDir: string, corpusDir = CORPUS_DIR): Promise<Coverage> {
+/**
+ * Builds a real index of `corpusDir` (default: the project's corpus) into `indexDir` and opens it;
+ * `writer` (e.g. createLlmAnswerer) writes the answers when given.
+ */
+export async function buildSeedCoverage(
+  indexDir: string,
+  corpusDir = CORPUS_DIR,
+  options: { writer?: AnswerWriter } = {},
+): Promise<Coverage> {
   const e = await offlineEmbedder();
   await buildIndex({ articles: loadCorpus(corpusDir).articles, embedder: e, indexDir });
-  return createCoverage({ index: loadIndex(indexDir, e.modelId), embedder: e, log: silentLog });
+  return createCoverage({ index: loadIndex(indexDir, e.modelId), embedder: e, log: silentLog, writer: options.writer });
 }

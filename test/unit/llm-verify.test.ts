@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countUnverifiedQuotations } from '../../src/answer/llm/claim-grounding.ts';
 import { composeAnswer, fallbackNote, useFallback } from '../../src/answer/llm/compose.ts';
 import { countWords, foldForMatch, locateQuote } from '../../src/answer/llm/quote-match.ts';
 import { PassageSet, verifyClaims, verifyQuote, type ProposedQuote } from '../../src/answer/llm/verify.ts';
@@ -314,5 +315,19 @@ describe('fallback notes', () => {
     const answer = useFallback('q', extractive, 'unverified', 3);
     expect(answer).toMatchObject({ mode: 'extractive', citations: extractive.citations, answer: extractive.answer, droppedQuotes: 3 });
     expect(answer.note).toMatch(/could not be found in the coverage/);
+  });
+});
+
+describe('quotations inside the wording of a claim', () => {
+  const passage = {
+    passageId: 0, articleId: 'seed', title: 'T', date: null, url: null, start: 0, end: 60, score: 1,
+    text: "Russia's foreign ministers' talks went well, the readout said.",
+  } satisfies RetrievedPassage;
+
+  it('count single- and double-quoted text the passages lack, but not apostrophes', () => {
+    expect(countUnverifiedQuotations("The coverage says 'Putin resigned'.", [passage])).toBe(1);
+    expect(countUnverifiedQuotations('The coverage says "Putin resigned".', [passage])).toBe(1);
+    expect(countUnverifiedQuotations("Russia's foreign ministers' talks went well.", [passage])).toBe(0);
+    expect(countUnverifiedQuotations("The readout said the talks 'went well'.", [passage])).toBe(0);
   });
 });

@@ -16,6 +16,10 @@ export type GroundingProblem =
 
 // Text in double quotes (after folding “” to ") presents itself as a quotation and must be one.
 const INLINE_QUOTATION = /"([^"]+)"/g;
+// 'quoted words' in single quotes, without taking apostrophes ("Russia's", "ministers' talks",
+// "it's") for quotation marks: an opening quote follows no letter, a closing one precedes none.
+const SINGLE_QUOTATION =
+  /(?<![\p{L}\p{N}])'((?:[^']|(?<=[\p{L}\p{N}])'(?=[\p{L}\p{N}]))*[\p{L}\p{N}](?:[^']|(?<=[\p{L}\p{N}])'(?=[\p{L}\p{N}]))*?)'(?![\p{L}\p{N}])/gu;
 const LINK_OR_MENTION = /\bhttps?:\/\/\S+|\bwww\.\S+|\bdiscord\.gg\/\S+|@everyone|@here|<[@#][!&]?\d+>/gi;
 const NUMBER = /\d+(?:[.,]\d+)*/g;
 
@@ -27,7 +31,8 @@ function numbersIn(text: string): Set<string> {
 /** Quotations inside the claim text that occur in none of the cited passages. */
 export function countUnverifiedQuotations(text: string, cited: readonly RetrievedPassage[]): number {
   let unverified = 0;
-  for (const match of foldForMatch(text).text.matchAll(INLINE_QUOTATION)) {
+  const folded = foldForMatch(text).text;
+  for (const match of [...folded.matchAll(INLINE_QUOTATION), ...folded.matchAll(SINGLE_QUOTATION)]) {
     const inner = match[1]!;
     if (/[\p{L}\p{N}]/u.test(inner) && !cited.some((p) => locateQuote(p.text, inner) !== null)) unverified++;
   }
