@@ -8,7 +8,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): p
       // Secrets must never reach a log line, even if an object carrying them is logged.
       redact: ['token', '*.token', 'apiKey', '*.apiKey', 'authorization', '*.authorization'],
     },
-    pino.destination(2),
+    pino.destination({ dest: 2, sync: true }),
   );
 }
 

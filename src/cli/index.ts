@@ -1,17 +1,29 @@
 import { parseArgs } from 'node:util';
-import { loadCorpus } from '../corpus/load.ts';
-import { buildIndex } from '../indexing/buildIndex.ts';
-import { loadEmbedder } from '../indexing/embedder.ts';
+import type { BuildProgress } from '../indexing/buildIndex.ts';
+import { IndexLockedError } from '../indexing/indexLock.ts';
+import { formatReindexSummary, reindex } from '../indexing/reindex.ts';
+import type { ReindexMessage } from '../indexing/reindexProcess.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, startup, UsageError } from './runtime.ts';
 
-const USAGE = 'Usage: npm run index -- [--corpus DIR|FILE.jsonl] [--index DIR]';
+const USAGE = `Usage: npm run index -- [--full] [--wait SECONDS] [--json] [--corpus DIR|FILE.jsonl] [--index DIR]
+  Embeds only new and changed articles and drops removed ones; --full embeds everything again.
+  --wait: how long to wait for another re-index of the same index to finish (default 60).
+  --json: one JSON object a line on stdout: {"type":"progress",...} while embedding, then
+  {"type":"summary",...} or {"type":"error","name","message"} (what the bot's /reindex reads).`;
 
 async function main(): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { corpus: { type: 'string' }, index: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        corpus: { type: 'string' },
+        index: { type: 'string' },
+        full: { type: 'boolean' },
+        wait: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
@@ -20,22 +32,29 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const waitSeconds = values.wait === undefined ? 60 : Number(values.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait needs a number of seconds, got "${values.wait}".\n${USAGE}`);
   const { config, log } = startup({ corpusDir: values.corpus, indexDir: values.index });
-  const { articles, skipped } = loadCorpus(config.corpusDir);
-  for (const s of skipped) log.warn({ file: s.origin, reason: s.reason }, 'article skipped');
-  const embedder = await loadEmbedder(config.embeddingModel);
-  const result = await buildIndex({ articles, embedder, indexDir: config.indexDir, onProgress: progressReporter() });
-
-  const m = result.manifest;
-  const lines = [
-    `Indexed ${m.articleCount} article(s), ${m.passageCount} passages, with ${m.model} (${m.dimension} dimensions)`,
-    `  in ${(result.timings.totalMs / 1000).toFixed(2)} s (model: ${(result.timings.embedMs / 1000).toFixed(2)} s); ` +
-      `${(result.bytesOnDisk / 1024).toFixed(1)} KiB on disk at ${config.indexDir}`,
-  ];
-  if (skipped.length > 0) {
-    lines.push(`Skipped ${skipped.length} article(s):`, ...skipped.map((s) => `  ${s.origin}: ${s.reason}`));
+  const json = values.json === true;
+  const emit = (message: ReindexMessage) => process.stdout.write(`${JSON.stringify(message)}\n`);
+  try {
+    const summary = await reindex({
+      config,
+      log,
+      full: values.full,
+      waitMs: waitSeconds * 1000,
+      command: values.full ? 'npm run index -- --full' : 'npm run index',
+      onWait: (holder) => process.stderr.write(`Waiting up to ${waitSeconds} s for the re-index running since ${holder.since} (pid ${holder.pid})...\n`),
+      onProgress: json ? (progress: BuildProgress) => emit({ type: 'progress', progress }) : progressReporter(),
+    });
+    if (json) emit({ type: 'summary', summary });
+    else process.stdout.write(`${formatReindexSummary(summary)}\n`);
+  } catch (err) {
+    if (json && err instanceof Error) {
+      emit({ type: 'error', name: err.name, message: err.message, ...(err instanceof IndexLockedError ? { holder: err.owner } : {}) });
+    }
+    throw err;
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch(exitWithError);

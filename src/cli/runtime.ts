@@ -7,7 +7,7 @@ import { CorpusError } from '../corpus/load.ts';
 import { loadEmbedder, ModelError, modelIdentity, type Embedder } from '../indexing/embedder.ts';
 import { QuestionError } from '../answer/question.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { IndexError, loadIndex } from '../search/loadIndex.ts';
+import { IndexError, loadIndex, type LoadedIndex } from '../search/loadIndex.ts';
 
 /** Config and logger for an entry point; a bad environment ends the process with the reasons. */
 export function startup(overrides: Partial<Pick<Config, 'corpusDir' | 'indexDir'>> = {}): { config: Config; log: Logger } {
@@ -24,9 +24,9 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Loads the model and the index and wires the answering pipeline. */
-export async function openCoverage(config: Config, log: Logger, embedder?: Embedder): Promise<Coverage> {
-  const index = loadIndex(config.indexDir, modelIdentity(config.embeddingModel));
+/** Loads the model and the index (unless given one already loaded) and wires the answering pipeline. */
+export async function openCoverage(config: Config, log: Logger, embedder?: Embedder, loaded?: LoadedIndex): Promise<Coverage> {
+  const index = loaded ?? loadIndex(config.indexDir, modelIdentity(config.embeddingModel));
   // With a language model configured, answers are written by it; every quote is still verified.
   const writer = config.llm ? createLlmAnswerer(config.llm, log) : undefined;
   return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log, writer });

@@ -1,9 +1,8 @@
 import readline from 'node:readline/promises';
+import { LiveCoverage } from '../answer/liveCoverage.ts';
 import { QuestionError } from '../answer/question.ts';
-import { loadCorpus } from '../corpus/load.ts';
-import { buildIndex } from '../indexing/buildIndex.ts';
-import { loadEmbedder } from '../indexing/embedder.ts';
-import { indexStatus } from '../indexing/freshness.ts';
+import { loadEmbedder, modelIdentity, type Embedder } from '../indexing/embedder.ts';
+import { reindexAtStart } from '../indexing/reindex.ts';
 import { formatAnswerForTerminal } from './formatAnswer.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, openCoverage, startup } from './runtime.ts';
@@ -14,15 +13,16 @@ import { exitWithError, openCoverage, startup } from './runtime.ts';
  */
 async function main(): Promise<void> {
   const { config, log } = startup();
-  const embedder = await loadEmbedder(config.embeddingModel);
-  const { articles, skipped } = loadCorpus(config.corpusDir);
-  for (const s of skipped) log.warn({ file: s.origin, reason: s.reason }, 'article skipped');
-  const status = indexStatus(config.indexDir, articles, embedder.modelId);
-  if (status.state !== 'fresh') {
-    log.info({ reason: status.reason }, 'building the index');
-    await buildIndex({ articles, embedder, indexDir: config.indexDir, onProgress: progressReporter() });
-  }
-  const coverage = await openCoverage(config, log, embedder);
+  let model: Promise<Embedder> | undefined;
+  const embedder = () => (model ??= loadEmbedder(config.embeddingModel));
+  await reindexAtStart({ config, log, embedder, onProgress: progressReporter(), command: 'npm start' });
+  // Answers come from whatever generation CURRENT names: a later re-index is switched to live.
+  const coverage = await LiveCoverage.open({
+    indexDir: config.indexDir,
+    expectedModel: modelIdentity(config.embeddingModel),
+    log,
+    open: async (index) => openCoverage(config, log, await embedder(), index),
+  });
 
   if (config.discord.token) {
     const { runBot } = await import('../discord/bot.ts');

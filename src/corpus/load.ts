@@ -88,7 +88,8 @@ function normaliseText(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-function readMarkdownArticle(file: string, root: string): Article | SkippedArticle {
+/** One Markdown/text article file; its id is its path under `root` without the extension. */
+export function readMarkdownArticle(file: string, root: string): Article | SkippedArticle {
   const raw = readUtf8(file);
   if (typeof raw !== 'string') return raw;
   const text = normaliseText(raw);

@@ -2,6 +2,7 @@ import { Client, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBi
 import type { Coverage } from '../answer/coverage.ts';
 import type { Answer } from '../answer/types.ts';
 import { ConfigError, type Config } from '../config.ts';
+import { reindexInChildProcess } from '../indexing/reindexProcess.ts';
 import type { Logger } from '../log.ts';
 import type { BotContext } from './context.ts';
 import { loggableError } from './errors.ts';
@@ -26,6 +27,8 @@ export interface BotOptions {
   askTimeoutMs?: number;
   /** How long `start()` waits for the gateway to be ready. Default 60 s. */
   readyTimeoutMs?: number;
+  /** `/reindex`; by default `npm run index` of config's corpus and index in a child process (reindexProcess.ts). */
+  reindex?: BotContext['reindex'];
 }
 
 export interface Bot {
@@ -70,6 +73,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     seen: new SeenIds(SEEN_DISPATCHES),
     askTimeoutMs: options.askTimeoutMs ?? 120_000,
     now: Date.now,
+    reindex: options.reindex ?? ((onProgress) => reindexInChildProcess({ config, onProgress, command: 'Discord /reindex' })),
   };
 
   const client = new Client(clientOptions(config, options.messageContentIntent ?? config.discord.messageContentIntent));

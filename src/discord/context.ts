@@ -1,5 +1,7 @@
 import type { Coverage } from '../answer/coverage.ts';
 import type { Answer } from '../answer/types.ts';
+import type { BuildProgress } from '../indexing/buildIndex.ts';
+import type { ReindexSummary } from '../indexing/reindex.ts';
 import type { Logger } from '../log.ts';
 import type { FeedbackStore } from './feedback.ts';
 import type { BoundedMap, SeenIds } from './memory.ts';
@@ -19,4 +21,6 @@ export interface BotContext {
   /** Give up on one answer after this long (the interaction token lives 15 minutes). */
   askTimeoutMs: number;
   now(): number;
+  /** The incremental re-index of the corpus (`/reindex`); the coverage switches to its result by itself. */
+  reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexSummary>;
 }

@@ -22,7 +22,10 @@ export type UserErrorCode =
   | 'alreadyVoted'
   | 'answerTimedOut'
   | 'unknownCommand'
-  | 'unknownButton';
+  | 'unknownButton'
+  | 'memberCannotReindex'
+  | 'reindexRunning'
+  | 'reindexFailed';
 
 export interface UserErrorDetails {
   /** questionTooLong: the question's length. */
@@ -32,6 +35,10 @@ export interface UserErrorDetails {
   limitPerMinute?: number;
   /** questionInvalid: the core's own explanation (a QuestionError message). */
   reason?: string;
+  /** reindexRunning: when the running re-index started (ISO time). */
+  since?: string;
+  /** reindexFailed: what went wrong (a corpus, index or model problem). */
+  problem?: string;
 }
 
 export class UserError extends Error {
@@ -84,6 +91,12 @@ export function userMessage(error: UserError): string {
       return 'That command is no longer available. Try /ask.';
     case 'unknownButton':
       return 'That button belongs to an older version of this bot and no longer works. Please ask again.';
+    case 'memberCannotReindex':
+      return 'Only members with the Manage Server permission can re-index the coverage.';
+    case 'reindexRunning':
+      return `A re-index is already running${d.since ? ` (since <t:${Math.floor(Date.parse(d.since) / 1000)}:T>)` : ''}; try again when it has finished.`;
+    case 'reindexFailed':
+      return `The re-index failed; the index in use is unchanged. ${d.problem ?? ''}`.trim();
   }
 }
 

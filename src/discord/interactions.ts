@@ -3,7 +3,8 @@ import { handleButton } from './buttons.ts';
 import { runAbout } from './commands/about.ts';
 import { runAsk } from './commands/ask.ts';
 import { runAskAboutMessage } from './commands/askContextMenu.ts';
-import { aboutCommand, askAboutMessageCommand, askCommand, sourcesCommand } from './commands/definitions.ts';
+import { aboutCommand, askAboutMessageCommand, askCommand, reindexCommand, sourcesCommand } from './commands/definitions.ts';
+import { runReindex } from './commands/reindex.ts';
 import { runSources } from './commands/sources.ts';
 import type { BotContext } from './context.ts';
 import { UserError } from './errors.ts';
@@ -15,6 +16,7 @@ const chatCommands: Record<string, Handler<ChatInputCommandInteraction>> = {
   [askCommand.name]: runAsk,
   [sourcesCommand.name]: runSources,
   [aboutCommand.name]: runAbout,
+  [reindexCommand.name]: runReindex,
 };
 
 const messageCommands: Record<string, Handler<MessageContextMenuCommandInteraction>> = {

@@ -3,57 +3,151 @@ import hnswlib from 'hnswlib-node';
 const { HierarchicalNSW } = hnswlib;
 
 /**
- * Approximate nearest neighbours over unit vectors (hnswlib, cosine space). Labels are passage
- * numbers. M and efConstruction trade build time for recall; efSearch is raised per query to
- * at least k so hnswlib can return k results.
+ * Approximate nearest neighbours over unit vectors (hnswlib, cosine space). Graph labels are
+ * stable passage ids (see Manifest.nextPassageId), so an incremental re-index can keep the graph
+ * of the previous generation: unchanged passages stay, removed ones are marked deleted and their
+ * slots are reused by new passages. M and efConstruction trade build time for recall; efSearch
+ * is raised per query to at least k so hnswlib can return k results.
  */
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
-export const HNSW_EF_SEARCH = 64;
+export const HNSW_EF_SEARCH = 128;
+
+type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export interface DenseHit {
+  /** Passage number in the loaded generation. */
   doc: number;
   /** Cosine similarity in [-1, 1]. */
   similarity: number;
 }
 
-export class VectorIndex {
+/**
+ * The graph as an index build changes it: vectors added, removed (marked deleted) and read back
+ * by passage id. `elements` counts deleted ones too, until a later addition reuses their slot.
+ */
+export class VectorGraph {
   private constructor(
-    private readonly index: InstanceType<typeof HierarchicalNSW>,
+    private readonly index: Hnsw,
     readonly dimension: number,
+    private deletedCount: number,
+    private removedCount: number,
   ) {}
 
-  static create(dimension: number, capacity: number): VectorIndex {
+  static create(dimension: number, capacity: number): VectorGraph {
     const index = new HierarchicalNSW('cosine', dimension);
-    index.initIndex({ maxElements: Math.max(1, capacity), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42 });
-    return new VectorIndex(index, dimension);
+    index.initIndex({
+      maxElements: Math.max(1, capacity),
+      m: HNSW_M,
+      efConstruction: HNSW_EF_CONSTRUCTION,
+      randomSeed: 42,
+      allowReplaceDeleted: true,
+    });
+    return new VectorGraph(index, dimension, 0, 0);
   }
 
-  static load(file: string, dimension: number): VectorIndex {
+  /** Opens a saved graph for changes, with its `deleted` and `churn` counts from the manifest. */
+  static read(file: string, dimension: number, counts: { deleted: number; churn: number }): VectorGraph {
     const index = new HierarchicalNSW('cosine', dimension);
-    index.readIndexSync(file);
-    index.setEf(HNSW_EF_SEARCH);
-    return new VectorIndex(index, dimension);
+    index.readIndexSync(file, true);
+    return new VectorGraph(index, dimension, counts.deleted, counts.churn);
   }
 
-  get size(): number {
+  get elements(): number {
     return this.index.getCurrentCount();
   }
 
-  add(vector: Float32Array, label: number): void {
-    this.index.addPoint(Array.from(vector), label);
+  get deleted(): number {
+    return this.deletedCount;
   }
 
-  search(vector: Float32Array, k: number): DenseHit[] {
-    const n = Math.min(k, this.size);
-    if (n === 0) return [];
-    if (n > HNSW_EF_SEARCH) this.index.setEf(n);
-    const { neighbors, distances } = this.index.searchKnn(Array.from(vector), n);
-    if (n > HNSW_EF_SEARCH) this.index.setEf(HNSW_EF_SEARCH);
-    return neighbors.map((doc, i) => ({ doc, similarity: 1 - distances[i]! }));
+  /**
+   * Vectors removed since the graph was built from scratch. A reused slot keeps some links that
+   * suited its old vector, so recall slowly drops as this grows.
+   */
+  get churn(): number {
+    return this.removedCount;
+  }
+
+  /** Makes room for `additions` more vectors (deleted slots are reused first). */
+  reserve(additions: number): void {
+    const needed = this.elements + Math.max(0, additions - this.deletedCount);
+    if (needed > this.index.getMaxElements()) this.index.resizeIndex(needed);
+  }
+
+  /** Adds a vector under a passage id never used in this graph before (call `reserve` first). */
+  add(vector: Float32Array, id: number): void {
+    this.index.addPoint(Array.from(vector), id, this.deletedCount > 0);
+    if (this.deletedCount > 0) this.deletedCount--;
+  }
+
+  remove(id: number): void {
+    this.index.markDelete(id);
+    this.deletedCount++;
+    this.removedCount++;
+  }
+
+  /** The stored (unit-length) vector of a passage. */
+  vector(id: number): Float32Array {
+    return Float32Array.from(this.index.getPoint(id));
   }
 
   save(file: string): void {
     this.index.writeIndexSync(file);
   }
+}
+
+/** A loaded graph for searching; hits are translated from passage ids to passage numbers. */
+export class VectorIndex {
+  private constructor(
+    private readonly index: Hnsw,
+    readonly dimension: number,
+    /** Stable id of each passage, strictly ascending: passage number = position in this array. */
+    private readonly passageIds: Uint32Array,
+  ) {}
+
+  static load(file: string, dimension: number, passageIds: Uint32Array): VectorIndex {
+    const index = new HierarchicalNSW('cosine', dimension);
+    index.readIndexSync(file);
+    index.setEf(HNSW_EF_SEARCH);
+    return new VectorIndex(index, dimension, passageIds);
+  }
+
+  /** Elements in the graph, deleted ones included. */
+  get elements(): number {
+    return this.index.getCurrentCount();
+  }
+
+  /** The stored (unit-length) vector of passage number `doc`. */
+  vector(doc: number): Float32Array {
+    return Float32Array.from(this.index.getPoint(this.passageIds[doc]!));
+  }
+
+  search(vector: Float32Array, k: number): DenseHit[] {
+    const n = Math.min(k, this.passageIds.length);
+    if (n === 0) return [];
+    if (n > HNSW_EF_SEARCH) this.index.setEf(n);
+    const { neighbors, distances } = this.index.searchKnn(Array.from(vector), n);
+    if (n > HNSW_EF_SEARCH) this.index.setEf(HNSW_EF_SEARCH);
+    const hits: DenseHit[] = [];
+    neighbors.forEach((id, i) => {
+      const doc = passageNumberOf(this.passageIds, id);
+      if (doc !== undefined) hits.push({ doc, similarity: 1 - distances[i]! });
+    });
+    return hits;
+  }
+}
+
+/** Position of `id` in the ascending `ids`, or undefined when it is not there. */
+export function passageNumberOf(ids: Uint32Array, id: number): number | undefined {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }

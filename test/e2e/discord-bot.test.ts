@@ -86,12 +86,13 @@ function expectVerbatimQuotes(embed: APIEmbed) {
 // ---- tests --------------------------------------------------------------------------------------
 
 describe('setup', () => {
-  it('deploys exactly /ask (one string option "question"), /sources, /about and "Ask the coverage" to the guild', () => {
+  it('deploys exactly /ask (one string option "question"), /sources, /about, /reindex and "Ask the coverage" to the guild', () => {
     const commands = h.discord.commands(h.discord.ids.guildId);
     expect(commands.map((c) => [c.type, c.name])).toEqual([
       [ApplicationCommandType.ChatInput, 'ask'],
       [ApplicationCommandType.ChatInput, 'sources'],
       [ApplicationCommandType.ChatInput, 'about'],
+      [ApplicationCommandType.ChatInput, 'reindex'],
       [ApplicationCommandType.Message, 'Ask the coverage'],
     ]);
     const ask = commands.find((c) => c.name === 'ask')!;
@@ -374,13 +375,13 @@ describe('npm run deploy-commands', () => {
       },
       timeout: 20_000,
     });
-    expect(stdout).toMatch(/Registered 4 commands \(ask, sources, about, Ask the coverage\) for application \d+ in server \d+/);
-    expect(h.discord.commands(guildId)).toHaveLength(4);
+    expect(stdout).toMatch(/Registered 5 commands \(ask, sources, about, reindex, Ask the coverage\) for application \d+ in server \d+/);
+    expect(h.discord.commands(guildId)).toHaveLength(5);
   });
 
   it('registers globally when no guild is given, looking the application id up from the token', async () => {
     const result = await deployCommands({ token: h.discord.token, apiUrl: h.discord.restBase });
     expect(result).toMatchObject({ scope: 'global', applicationId: h.discord.ids.applicationId });
-    expect(h.discord.commands(null).map((c) => c.name)).toEqual(['ask', 'sources', 'about', 'Ask the coverage']);
+    expect(h.discord.commands(null).map((c) => c.name)).toEqual(['ask', 'sources', 'about', 'reindex', 'Ask the coverage']);
   });
 });

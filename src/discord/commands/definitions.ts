@@ -3,7 +3,7 @@
  * `npm run deploy-commands`). Handlers read options through `optionName`, so renaming an
  * option here is a type error there.
  */
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { MAX_QUESTION_CHARS } from '../limits.ts';
 
 /** Commands work in server channels; answers, Pin and feedback are about a channel's messages. */
@@ -51,13 +51,22 @@ export const aboutCommand = {
   contexts: GUILD_ONLY,
 } as const;
 
+/** Manage Server only: Discord shows it to those members alone, and the handler checks again. */
+export const reindexCommand = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'reindex',
+  description: 'Index new and changed articles of the corpus now (Manage Server only).',
+  contexts: GUILD_ONLY,
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+} as const;
+
 export const askAboutMessageCommand = {
   type: ApplicationCommandType.Message,
   name: 'Ask the coverage',
   contexts: GUILD_ONLY,
 } as const;
 
-export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, askAboutMessageCommand] as const;
+export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, reindexCommand, askAboutMessageCommand] as const;
 
 type WithOptions = { options: readonly { name: string }[] };
 
