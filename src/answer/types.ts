@@ -23,8 +23,17 @@ export interface Answer {
   answer: string;
   citations: Citation[];
   mode: AnswerMode;
-  /** Quotes a language model proposed that failed verification and were not shown. */
+  /**
+   * Quotes a language model proposed that are not shown: unverifiable ones, quotations in a claim's
+   * own wording that the passages lack, and verified quotes of a claim removed for that reason.
+   */
   droppedQuotes: number;
   /** Set when the answer fell back (e.g. the language model timed out); shown to the user. */
   note?: string;
+  /**
+   * How much of the question the best quote (read with its neighbouring sentences) covers, from 0
+   * to 1; the extractive answer abstains below its threshold. Set by the extractive answer, also
+   * when it abstains; absent when there was nothing to judge.
+   */
+  confidence?: number;
 }

@@ -7,7 +7,14 @@ export interface ChunkingOptions {
   overlapSentences: number;
 }
 
-export const DEFAULT_CHUNKING: ChunkingOptions = { maxChars: 600, overlapSentences: 1 };
+/**
+ * 800 characters (about 4-6 news sentences, well under the 256 tokens MiniLM reads) with one
+ * sentence of overlap. On the SQuAD dev set 600, 800 and 1000 characters retrieve within noise of
+ * each other (gold R@1 0.842 / 0.840 / 0.840, R@5 0.948 / 0.950 / 0.952); 800 makes about 30%
+ * fewer passages than 600 (a smaller, faster index) without making quotes longer: quotes are
+ * sentences, whatever the passage size.
+ */
+export const DEFAULT_CHUNKING: ChunkingOptions = { maxChars: 800, overlapSentences: 1 };
 
 /**
  * Groups an article body's sentences into overlapping passages. Each passage is a span of the

@@ -102,7 +102,7 @@ describe('index problems are clear errors', () => {
     const { copy, gen } = copyOfIndex();
     const manifestFile = path.join(gen, FILES.manifest);
     fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), formatVersion: 99 }));
-    expect(() => loadIndex(copy)).toThrow(/format version 99; this version of coverage-bot reads version 1\. Run `npm run index`/);
+    expect(() => loadIndex(copy)).toThrow(/format version 99; this version of coverage-bot reads version 2\. Run `npm run index`/);
   });
 
   it.each([

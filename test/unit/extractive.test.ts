@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abstention, extractiveAnswer } from '../../src/answer/extractive.ts';
+import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer } from '../../src/answer/extractive.ts';
 import { isVerbatim, verifyCitations } from '../../src/answer/verify.ts';
 import type { RetrievedPassage } from '../../src/search/types.ts';
 
@@ -27,7 +27,8 @@ describe('extractiveAnswer', () => {
 
   it('abstains when the passages do not cover the question', () => {
     const answer = extractiveAnswer('What is the weather forecast for Kyiv this weekend?', passages, weight);
-    expect(answer).toEqual(abstention(answer.question));
+    expect(answer).toMatchObject({ ...abstention(answer.question), confidence: expect.any(Number) });
+    expect(answer.confidence).toBeLessThan(DEFAULT_EXTRACTIVE.minConfidence);
     expect(answer.citations).toEqual([]);
   });
 
@@ -54,5 +55,33 @@ describe('verifyCitations', () => {
     const { verified, rejected } = verifyCitations([ok, { ...ok, articleId: 'unknown' }], (id) => (id === 'seed' ? body : undefined));
     expect(verified).toHaveLength(1);
     expect(rejected).toHaveLength(1);
+  });
+});
+
+describe('extractiveAnswer quotes', () => {
+  const text =
+    'The council met on Tuesday to discuss the harbour. Anna Berg chaired the meeting. ' +
+    'She announced a budget of 12 million euros for the new pier. The work starts in 2026.';
+  const passage: RetrievedPassage = { passageId: 3, articleId: 'harbour', title: 'Harbour budget', date: null, url: null, start: 100, end: 100 + text.length, text, score: 1 };
+
+  it('joins a sentence that opens with "She" to the sentence that says who she is', () => {
+    const answer = extractiveAnswer('Who announced the budget for the new pier?', [passage], weight);
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]!.quote).toBe('Anna Berg chaired the meeting. She announced a budget of 12 million euros for the new pier.');
+    // Offsets are into the article body: the passage starts at 100.
+    expect(answer.citations[0]!.start).toBe(100 + text.indexOf('Anna Berg'));
+  });
+
+  it('prefers the sentence that holds what a when-question asks for', () => {
+    const answer = extractiveAnswer('When does the work on the pier start?', [passage], weight);
+    expect(answer.citations[0]!.quote).toContain('2026');
+  });
+
+  it('reports its confidence, higher when the passage covers the question', () => {
+    const covered = extractiveAnswer('What budget did the council announce for the new pier?', [passage], weight);
+    const uncovered = extractiveAnswer('What did the mayor of Oslo say about tourism taxes?', [passage], weight);
+    expect(covered.confidence).toBeGreaterThan(DEFAULT_EXTRACTIVE.minConfidence);
+    expect(uncovered.abstained).toBe(true);
+    expect(uncovered.confidence).toBeLessThan(covered.confidence!);
   });
 });
