@@ -10,7 +10,7 @@ const { HierarchicalNSW } = hnswlib;
  * is raised per query to at least k so hnswlib can return k results.
  */
 export const HNSW_M = 16;
-export const HNSW_EF_CONSTRUCTION = 200;
+export const HNSW_EF_CONSTRUCTION = 64;
 export const HNSW_EF_SEARCH = 128;
 
 type Hnsw = InstanceType<typeof HierarchicalNSW>;

@@ -12,6 +12,7 @@ import { formatReindexSummary, reindex, type ReindexOptions } from '../../src/in
 import { passageSearchText } from '../../src/indexing/searchText.ts';
 import { CURRENT_FILE, FILES } from '../../src/search/indexLayout.ts';
 import { loadIndex, type LoadedIndex } from '../../src/search/loadIndex.ts';
+import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../../src/search/vectorIndex.ts';
 import { OFFLINE_MODEL, tempDir } from '../support/paths.ts';
 import { offlineEmbedder } from '../support/seedIndex.ts';
 
@@ -156,7 +157,7 @@ describe('incremental re-index', () => {
     for (const i of [0, 1, 3, 4, 5, 6, 7, 8]) fs.rmSync(file(o.corpusDir, i));
     await reindex(o);
     const index = loadIndex(o.indexDir);
-    expect(index.manifest.vectorGraph).toEqual({ m: 16, efConstruction: 200, elements: index.passageCount, deleted: 0, churn: 0 });
+    expect(index.manifest.vectorGraph).toEqual({ m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, elements: index.passageCount, deleted: 0, churn: 0 });
     const embedder = await offlineEmbedder();
     const coverage = createCoverage({ index, embedder, log: silent });
     const answer = await coverage.ask('Which report of the benchmark corpus is number 10?');
