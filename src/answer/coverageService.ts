@@ -79,9 +79,11 @@ function showable(answer: Answer, extractive: Answer): Answer {
       return showable(answer, extractive);
     },
 
+    /** `passageId` is the stable id citations carry; undefined when this index lacks it. */
     sourcePassage(passageId: number): SourcePassage | undefined {
-      if (!Number.isInteger(passageId) || passageId < 0 || passageId >= index.passageCount) return undefined;
-      const { article, articleIndex, start, end } = index.passage(passageId);
+      const row = index.passageNumber(passageId);
+      if (row === undefined) return undefined;
+      const { article, articleIndex, start, end } = index.passage(row);
       return {
         passageId,
         articleId: article.id,

@@ -13,9 +13,9 @@ import type { Answer } from './types.ts';
  * finishes on it; the old generation is closed when its last question is done. A generation
  * that fails to load is logged and skipped: the one in use stays.
  *
- * Passage ids given out here are the index's stable ids (see Manifest.nextPassageId), not
- * passage numbers: a citation's passageId still names the same passage after a re-index, and
- * `sourcePassage` returns undefined for a passage the current index no longer has.
+ * Passage ids are the index's stable ids (see Manifest.nextPassageId): a citation's passageId
+ * still names the same passage after a re-index, and `sourcePassage` returns undefined for a
+ * passage the current index no longer has.
  */
 export interface LiveCoverageOptions {
   indexDir: string;
@@ -83,8 +83,7 @@ export class LiveCoverage implements Coverage {
     const gen = this.active;
     gen.inFlight++;
     try {
-      const answer = await gen.coverage.ask(question);
-      return { ...answer, citations: answer.citations.map((c) => ({ ...c, passageId: gen.index.passageId(c.passageId) })) };
+      return await gen.coverage.ask(question);
     } finally {
       gen.inFlight--;
       this.closeIfDone(gen);
@@ -92,10 +91,7 @@ export class LiveCoverage implements Coverage {
   }
 
   sourcePassage(passageId: number): SourcePassage | undefined {
-    const gen = this.active;
-    const p = gen.index.passageNumber(passageId);
-    const source = p === undefined ? undefined : gen.coverage.sourcePassage(p);
-    return source && { ...source, passageId };
+    return this.active.coverage.sourcePassage(passageId);
   }
 
   articles(): ArticleSummary[] {

@@ -282,7 +282,7 @@ export class Retriever {
   private toPassage(c: Candidate): RankedPassage {
     const { article, articleIndex, start, end } = this.index.passage(c.doc);
     return {
-      passageId: c.doc,
+      passageId: this.index.passageId(c.doc),
       articleId: article.id,
       title: article.title,
       date: article.date,

@@ -1,5 +1,6 @@
 /** A passage as the retriever returns it: its place in the article and why it ranked. */
 export interface RetrievedPassage {
+  /** Stable across re-indexes: the same passage keeps its id (LoadedIndex.passageId). */
   passageId: number;
   articleId: string;
   title: string;
