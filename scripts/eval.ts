@@ -14,9 +14,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_EXTRACTIVE } from '../src/answer/extractive.ts';
-import { exitWithError, startup, UsageError } from '../src/cli/runtime.ts';
+import { exitWithError, parseCommandLine, startup, UsageError } from '../src/cli/runtime.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
 import { abstentionCurve, summarize } from '../src/eval/metrics.ts';
@@ -35,27 +34,20 @@ const USAGE =
 const CURVE_THRESHOLDS = Array.from({ length: 21 }, (_, i) => i / 20);
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        questions: { type: 'string' },
-        corpus: { type: 'string' },
-        index: { type: 'string' },
-        rebuild: { type: 'boolean' },
-        json: { type: 'boolean' },
-        curve: { type: 'boolean' },
-        details: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const parsed = parseCommandLine(USAGE, {
+    options: {
+      questions: { type: 'string' },
+      corpus: { type: 'string' },
+      index: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      json: { type: 'boolean' },
+      curve: { type: 'boolean' },
+      details: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (!parsed) return;
+  const { values } = parsed;
   if (!values.questions) throw new UsageError(`No question file given.\n${USAGE}`);
   let questions;
   try {

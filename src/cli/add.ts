@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { ImportProblem } from '../corpus/import/fetch.ts';
 import { importArticles, type ImportReport } from '../corpus/import/importer.ts';
 import { acquireIndexLock } from '../indexing/indexLock.ts';
 import { formatReindexSummary, reindex } from '../indexing/reindex.ts';
 import { progressReporter } from './progress.ts';
-import { exitWithError, startup, UsageError } from './runtime.ts';
+import { exitWithError, parseCommandLine, startup, UsageError } from './runtime.ts';
 
 const USAGE = `Usage: npm run add -- <file|folder|url>... [--no-index] [--max-mb N] [--timeout SECONDS] [--wait SECONDS]
   Imports Markdown/text files with front matter, HTML files and pages, and RSS/Atom feeds (every
@@ -13,28 +12,20 @@ const USAGE = `Usage: npm run add -- <file|folder|url>... [--no-index] [--max-mb
   --wait: how long to wait for a re-index already running (default 60).`;
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        'no-index': { type: 'boolean' },
-        'max-mb': { type: 'string' },
-        timeout: { type: 'string' },
-        wait: { type: 'string' },
-        corpus: { type: 'string' },
-        index: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const parsed = parseCommandLine(USAGE, {
+    allowPositionals: true,
+    options: {
+      'no-index': { type: 'boolean' },
+      'max-mb': { type: 'string' },
+      timeout: { type: 'string' },
+      wait: { type: 'string' },
+      corpus: { type: 'string' },
+      index: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (!parsed) return;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
   if (positionals.length === 0) throw new UsageError(`Nothing to add.\n${USAGE}`);
   const number = (name: string, value: string | undefined, fallback: number) => {
     const n = value === undefined ? fallback : Number(value);

@@ -1,30 +1,21 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { Coverage } from '../answer/coverage.ts';
 import { QuestionError } from '../answer/question.ts';
 import { answerToJson, formatAnswerForTerminal } from './formatAnswer.ts';
-import { exitWithError, openCoverage, startup, UsageError } from './runtime.ts';
+import { exitWithError, parseCommandLine, openCoverage, startup, UsageError } from './runtime.ts';
 
 const USAGE = `Usage:
   npm run ask -- "question" [--json] [--index DIR]
   npm run ask -- --batch questions.jsonl [--index DIR]   (lines {"id", "question"}; one JSON line out per question)`;
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, batch: { type: 'string' }, index: { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
+  const parsed = parseCommandLine(USAGE, {
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, batch: { type: 'string' }, index: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (!parsed) return;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
   if (!values.batch && positionals.length === 0) throw new UsageError(`No question given.\n${USAGE}`);
   if (values.batch && positionals.length > 0) throw new UsageError(`Give either a question or --batch, not both.\n${USAGE}`);
   const { config, log } = startup({ indexDir: values.index });

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { BuildProgress } from '../indexing/buildIndex.ts';
 import { IndexLockedError } from '../indexing/indexLock.ts';
 import { formatReindexSummary, reindex } from '../indexing/reindex.ts';
 import type { ReindexMessage } from '../indexing/reindexProcess.ts';
 import { progressReporter } from './progress.ts';
-import { exitWithError, startup, UsageError } from './runtime.ts';
+import { exitWithError, parseCommandLine, startup, UsageError } from './runtime.ts';
 
 const USAGE = `Usage: npm run index -- [--full] [--wait SECONDS] [--json] [--corpus DIR|FILE.jsonl] [--index DIR]
   Embeds only new and changed articles and drops removed ones; --full embeds everything again.
@@ -13,25 +12,18 @@ const USAGE = `Usage: npm run index -- [--full] [--wait SECONDS] [--json] [--cor
   {"type":"summary",...} or {"type":"error","name","message"} (what the bot's /reindex reads).`;
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        corpus: { type: 'string' },
-        index: { type: 'string' },
-        full: { type: 'boolean' },
-        wait: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const parsed = parseCommandLine(USAGE, {
+    options: {
+      corpus: { type: 'string' },
+      index: { type: 'string' },
+      full: { type: 'boolean' },
+      wait: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (!parsed) return;
+  const { values } = parsed;
   const waitSeconds = values.wait === undefined ? 60 : Number(values.wait);
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new UsageError(`--wait needs a number of seconds, got "${values.wait}".\n${USAGE}`);
   const { config, log } = startup({ corpusDir: values.corpus, indexDir: values.index });

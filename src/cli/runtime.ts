@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCoverage } from '../answer/coverageService.ts';
 import { createLlmAnswerer } from '../answer/llm/index.ts';
 import type { Coverage } from '../answer/coverage.ts';
@@ -37,6 +38,24 @@ export function exitWithError(err: unknown): never {
   const known = [ConfigError, CorpusError, IndexError, ModelError, QuestionError, UsageError].some((E) => err instanceof E);
   process.stderr.write(`${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
   process.exit(known ? 1 : 2);
+}
+
+/**
+ * Parses the command line (options must include `help`); a bad option is a UsageError with the
+ * usage text, and `--help` prints the usage and gives undefined: the caller just returns.
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>> | undefined {
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  return parsed;
 }
 
 export class UsageError extends Error {
