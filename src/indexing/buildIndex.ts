@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fsyncDir, fsyncFile, writeFileDurably } from '../durableFs.ts';
 import path from 'node:path';
 import type { Article } from '../corpus/article.ts';
 import { Bm25Index } from '../search/bm25.ts';
@@ -423,36 +424,6 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Writes a file and flushes it to disk before returning. */
-export function writeFileDurably(file: string, data: string | Uint8Array): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Article } from '../article.ts';
-import { fsyncDir } from '../../indexing/buildIndex.ts';
+import { fsyncDir, writeFileDurably } from '../../durableFs.ts';
 import { loadCorpus, readMarkdownArticle } from '../load.ts';
 import { ImportProblem } from './fetch.ts';
 
@@ -50,13 +50,7 @@ export class CorpusFolder {
    */
   add(slug: string, content: string, expected: { title: string; body: string; url: string | null }): Article {
     const tmp = path.join(this.dir, `.import-${process.pid}-${randomUUID()}.tmp`);
-    const fd = fs.openSync(tmp, 'wx');
-    try {
-      fs.writeFileSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeFileDurably(tmp, content, 'wx');
     try {
       const read = readMarkdownArticle(tmp, this.dir);
       if ('reason' in read) throw new ImportProblem(`it could not be stored as an article (${read.reason})`);
