@@ -27,8 +27,19 @@ export interface CoverageStats {
  * Everything a presenter (terminal, Discord) may ask of the coverage.
  * Presenters depend on this interface only: they never rank passages themselves.
  */
+/** What an answer may depend on besides the question's words. */
+export interface AskOptions {
+  /**
+   * The time of asking: relative expressions ("this week", "latest") are read against it and
+   * nothing dated after it counts. The interaction's time in Discord, the clock in the terminal.
+   */
+  now?: Date;
+  /** The question this one follows up on (a reply to an earlier answer), for its context. */
+  previousQuestion?: string;
+}
+
 export interface Coverage {
-  ask(question: string): Promise<Answer>;
+  ask(question: string, options?: AskOptions): Promise<Answer>;
   sourcePassage(passageId: number): SourcePassage | undefined;
   articles(): ArticleSummary[];
   stats(): CoverageStats;

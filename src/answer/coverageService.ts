@@ -3,7 +3,7 @@ import type { Embedder } from '../indexing/embedder.ts';
 import type { LoadedIndex } from '../search/loadIndex.ts';
 import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
-import type { Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
 import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
 import { validateQuestion } from './question.ts';
 import type { Answer } from './types.ts';
@@ -67,7 +67,8 @@ function showable(answer: Answer, extractive: Answer): Answer {
   }
 
   return {
-    async ask(rawQuestion: string): Promise<Answer> {
+    // `options` (time of asking, follow-up context) are accepted here; the stages that use them read them.
+    async ask(rawQuestion: string, _options?: AskOptions): Promise<Answer> {
       const question = validateQuestion(rawQuestion);
       const [vector] = await embedder.embed([question]);
       const depth = Math.max(PASSAGES_PER_ANSWER, options.observe?.depth ?? 0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { ArticleSummary } from '../corpus/article.ts';
 import { CURRENT_FILE } from '../search/indexLayout.ts';
 import { currentGeneration, loadGeneration, type LoadedIndex } from '../search/loadIndex.ts';
-import type { Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
 import type { Answer } from './types.ts';
 
 /**
@@ -79,11 +79,11 @@ export class LiveCoverage implements Coverage {
     return this.active.name;
   }
 
-  async ask(question: string): Promise<Answer> {
+  async ask(question: string, options?: AskOptions): Promise<Answer> {
     const gen = this.active;
     gen.inFlight++;
     try {
-      return await gen.coverage.ask(question);
+      return await gen.coverage.ask(question, options);
     } finally {
       gen.inFlight--;
       this.closeIfDone(gen);
