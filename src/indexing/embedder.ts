@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import type { WordVectors } from './wordVectors.ts';
 
 /** Turns texts into unit-length vectors (cosine similarity = dot product). */
 export interface Embedder {
@@ -9,6 +10,8 @@ export interface Embedder {
   /** Read from the model's output, never assumed. */
   readonly dimension: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** The model's word vectors, when it is a word-level (static) model; absent for transformers. */
+  readonly words?: WordVectors;
 }
 
 export class ModelError extends Error {
