@@ -112,6 +112,36 @@ const envSchema = z.object({
       }
       return n;
     }),
+  FEEDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const urls = (v ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+      for (const u of urls) {
+        let ok = false;
+        try {
+          ok = ['http:', 'https:'].includes(new URL(u).protocol);
+        } catch {
+          // reported below
+        }
+        if (!ok) ctx.addIssue({ code: 'custom', message: `must be http(s) feed URLs separated by commas; "${u}" is not one` });
+      }
+      return [...new Set(urls)];
+    }),
+  FEED_POLL_MINUTES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 15;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a number of minutes above 0 (fractions allowed, e.g. 0.5), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  FEED_STATE_DIR: optionalText,
 });
 
 export interface Config {
@@ -130,6 +160,11 @@ export interface Config {
     askRateLimitPerMinute: number;
     feedbackLog: string;
   };
+  /** RSS/Atom feeds polled while `npm start` runs (FEEDS; the followed list in feedStateDir adds more). */
+  feeds: string[];
+  feedPollMinutes: number;
+  /** Feed state (state.json) and the followed-feeds list (followed.txt). */
+  feedStateDir: string;
   /** Present only when OPENAI_API_KEY or OPENAI_BASE_URL is set. */
   llm?: {
     apiKey?: string;
@@ -172,6 +207,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       askRateLimitPerMinute: e.ASK_RATE_LIMIT_PER_MINUTE,
       feedbackLog: path.resolve(cwd, e.FEEDBACK_LOG ?? 'data/feedback.jsonl'),
     },
+    feeds: e.FEEDS,
+    feedPollMinutes: e.FEED_POLL_MINUTES,
+    feedStateDir: path.resolve(cwd, e.FEED_STATE_DIR ?? 'data/feeds'),
     llm: llmEnabled
       ? {
           apiKey: e.OPENAI_API_KEY,

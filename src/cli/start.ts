@@ -1,15 +1,19 @@
 import readline from 'node:readline/promises';
 import { LiveCoverage } from '../answer/liveCoverage.ts';
 import { QuestionError } from '../answer/question.ts';
+import { FeedFollower } from '../corpus/feeds/follower.ts';
+import { DEFAULT_FETCH_LIMITS } from '../corpus/import/fetch.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from '../indexing/embedder.ts';
 import { reindexAtStart } from '../indexing/reindex.ts';
+import { reindexInChildProcess } from '../indexing/reindexProcess.ts';
 import { formatAnswerForTerminal } from './formatAnswer.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, openCoverage, startup } from './runtime.ts';
 
 /**
  * `npm start`: brings the index up to date with the corpus, then serves questions: the Discord
- * bot when DISCORD_TOKEN is set, otherwise an interactive session in the terminal.
+ * bot when DISCORD_TOKEN is set, otherwise an interactive session in the terminal. Meanwhile the
+ * feeds in FEEDS and the followed list are polled, and what they bring is indexed live.
  */
 async function main(): Promise<void> {
   const { config, log } = startup();
@@ -24,12 +28,32 @@ async function main(): Promise<void> {
     open: async (index) => openCoverage(config, log, await embedder(), index),
   });
 
-  if (config.discord.token) {
-    const { runBot } = await import('../discord/bot.ts');
-    await runBot({ config, coverage, log });
-    return;
+  // New and corrected feed articles are re-indexed in a child process (as /reindex), under the same lock.
+  const follower = new FeedFollower({
+    config,
+    log,
+    limits: DEFAULT_FETCH_LIMITS,
+    reindex: () => reindexInChildProcess({ config, command: 'feed follower' }),
+  });
+  const feeds = follower.feeds();
+  if (feeds.length > 0) {
+    log.info({ feeds, everyMinutes: config.feedPollMinutes, stateDir: config.feedStateDir }, 'following feeds');
   }
+  // Started even with no feed yet: `npm run add -- --follow URL` may add one while the bot runs.
+  follower.start();
+  try {
+    if (config.discord.token) {
+      const { runBot } = await import('../discord/bot.ts');
+      await runBot({ config, coverage, log, feeds: () => follower.status() });
+      return;
+    }
+    await terminalSession(coverage);
+  } finally {
+    await follower.stop();
+  }
+}
 
+async function terminalSession(coverage: LiveCoverage): Promise<void> {
   const stats = coverage.stats();
   process.stdout.write(
     `Ask about the coverage (${stats.articles} articles, ${stats.passages} passages). Empty line or Ctrl-D to quit.\n`,

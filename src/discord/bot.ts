@@ -29,6 +29,8 @@ export interface BotOptions {
   readyTimeoutMs?: number;
   /** `/reindex`; by default `npm run index` of config's corpus and index in a child process (reindexProcess.ts). */
   reindex?: BotContext['reindex'];
+  /** The followed feeds' status, for /about (when `npm start` follows feeds). */
+  feeds?: BotContext['feeds'];
 }
 
 export interface Bot {
@@ -74,6 +76,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     askTimeoutMs: options.askTimeoutMs ?? 120_000,
     now: Date.now,
     reindex: options.reindex ?? ((onProgress) => reindexInChildProcess({ config, onProgress, command: 'Discord /reindex' })),
+    feeds: options.feeds,
   };
 
   const client = new Client(clientOptions(config, options.messageContentIntent ?? config.discord.messageContentIntent));

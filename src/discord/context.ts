@@ -1,4 +1,5 @@
 import type { Coverage } from '../answer/coverage.ts';
+import type { FeedStatus } from '../corpus/feeds/follower.ts';
 import type { Answer } from '../answer/types.ts';
 import type { BuildProgress } from '../indexing/buildIndex.ts';
 import type { ReindexSummary } from '../indexing/reindex.ts';
@@ -23,4 +24,6 @@ export interface BotContext {
   now(): number;
   /** The incremental re-index of the corpus (`/reindex`); the coverage switches to its result by itself. */
   reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexSummary>;
+  /** The followed feeds (last successful poll, article count), for /about; absent when none are followed. */
+  feeds?(): FeedStatus[];
 }

@@ -13,6 +13,7 @@ import type {
 import type { CoverageStats, SourcePassage } from '../answer/coverage.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { ArticleSummary } from '../corpus/article.ts';
+import type { FeedStatus } from '../corpus/feeds/follower.ts';
 import { encodeButtonId } from './customIds.ts';
 import { DISCORD_LIMITS } from './limits.ts';
 import { escapeMarkdown, fitEscaped, fitRendered, truncateAtWord } from './text.ts';
@@ -324,7 +325,29 @@ export function articleListMessage(articles: readonly ArticleSummary[], requeste
   return { embeds: [embed], components, allowedMentions: NO_MENTIONS };
 }
 
-export function aboutMessage(stats: CoverageStats): ReplyPayload {
+/** One line a feed: its address, articles, last successful poll, and whether it is failing now. */
+function feedLines(feeds: FeedStatus[]): string {
+  const lines = feeds.map((f) => {
+    const at = f.lastSuccessAt ? Date.parse(f.lastSuccessAt) : NaN;
+    const polled = Number.isNaN(at) ? 'not polled successfully yet' : `last polled <t:${Math.floor(at / 1000)}:R>`;
+    const failing = f.failures > 0 ? ` — failing (${f.failures}×): ${escapeMarkdown(truncateAtWord(f.lastError ?? 'unknown', 120))}` : '';
+    return `${escapeMarkdown(truncateAtWord(f.url, 300))}: ${f.articles} article${f.articles === 1 ? '' : 's'}, ${polled}${failing}`;
+  });
+  // The field's limit: as many whole lines as fit, then how many more.
+  const shown: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const rest = lines.length - i - 1;
+    const tail = rest > 0 ? `\n…and ${rest} more` : '';
+    if ([...shown, line].join('\n').length + tail.length > DISCORD_LIMITS.embedFieldValue) {
+      shown.push(`…and ${lines.length - i} more`);
+      break;
+    }
+    shown.push(line);
+  }
+  return shown.join('\n');
+}
+
+export function aboutMessage(stats: CoverageStats, feeds?: FeedStatus[]): ReplyPayload {
   const built = Date.parse(stats.builtAt);
   const builtText = Number.isNaN(built) ? stats.builtAt : `<t:${Math.floor(built / 1000)}:f> (${stats.builtAt})`;
   const embed: APIEmbed = {
@@ -341,5 +364,6 @@ export function aboutMessage(stats: CoverageStats): ReplyPayload {
     ],
     footer: { text: 'Ask with /ask, or mention me with a question.' },
   };
+  if (feeds && feeds.length > 0) embed.fields!.push({ name: `Followed feeds (${feeds.length})`, value: feedLines(feeds), inline: false });
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
 }

@@ -11,7 +11,20 @@ export type Route =
   /** Accepts the request and never answers. */
   | { hang: true }
   /** Streams this many bytes without a Content-Length. */
-  | { stream: number; type: string };
+  | { stream: number; type: string }
+  /** Decides per request (e.g. 304 for a matching If-None-Match). */
+  | { dynamic: (req: http.IncomingMessage) => Route };
+
+/** One request as the server saw it, with the headers a polite client sends. */
+export interface LoggedRequest {
+  at: string;
+  path: string;
+  userAgent: string | undefined;
+  ifNoneMatch: string | undefined;
+  ifModifiedSince: string | undefined;
+  /** The status answered; undefined while it hangs. */
+  status?: number;
+}
 
 export interface TestWebServer {
   /** http://127.0.0.1:PORT */
@@ -20,17 +33,30 @@ export interface TestWebServer {
   routes: Map<string, Route>;
   /** Paths requested, in order. */
   requests: string[];
+  /** Every request with its conditional headers and the status answered, in order. */
+  log: LoggedRequest[];
   stop(): Promise<void>;
 }
 
 export async function startTestWebServer(routes: Record<string, Route> = {}): Promise<TestWebServer> {
   const table = new Map(Object.entries(routes));
   const requests: string[] = [];
+  const log: LoggedRequest[] = [];
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push(path);
-    const route = table.get(path);
-    if (!route) {
+    const entry: LoggedRequest = {
+      at: new Date().toISOString(),
+      path,
+      userAgent: req.headers['user-agent'],
+      ifNoneMatch: req.headers['if-none-match'],
+      ifModifiedSince: req.headers['if-modified-since'],
+    };
+    log.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
+    let route = table.get(path);
+    if (route && 'dynamic' in route) route = route.dynamic(req);
+    if (!route || 'dynamic' in route) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     } else if ('redirect' in route) {
       res.writeHead(302, { location: route.redirect }).end();
@@ -60,6 +86,7 @@ export async function startTestWebServer(routes: Record<string, Route> = {}): Pr
     url: (path) => `${origin}${path}`,
     routes: table,
     requests,
+    log,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -36,4 +36,21 @@ describe('loadConfig', () => {
   it('treats empty values as unset, as a copied .env.example leaves them', () => {
     expect(loadConfig({ DISCORD_TOKEN: '', OPENAI_API_KEY: ' ' }).llm).toBeUndefined();
   });
+
+  it('reads FEEDS and FEED_POLL_MINUTES, and names a bad feed URL or interval', () => {
+    const c = loadConfig({ FEEDS: ' https://a.example/rss , https://b.example/atom.xml,,https://a.example/rss', FEED_POLL_MINUTES: '0.1' }, '/app');
+    expect(c.feeds).toEqual(['https://a.example/rss', 'https://b.example/atom.xml']);
+    expect(c.feedPollMinutes).toBe(0.1);
+    expect(c.feedStateDir).toBe('/app/data/feeds');
+    expect(loadConfig({}, '/app')).toMatchObject({ feeds: [], feedPollMinutes: 15 });
+    let error: unknown;
+    try {
+      loadConfig({ FEEDS: 'https://a.example/rss,feed.xml', FEED_POLL_MINUTES: '0' });
+    } catch (err) {
+      error = err;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/FEEDS must be http\(s\) feed URLs separated by commas; "feed.xml" is not one/);
+    expect(problems).toMatch(/FEED_POLL_MINUTES must be a number of minutes above 0 \(fractions allowed, e\.g\. 0\.5\), got "0"/);
+  });
 });

@@ -11,6 +11,12 @@ export interface FeedItem {
   author: string | null;
   /** Full text as HTML (content:encoded, Atom content), when the feed carries it. */
   content: string | null;
+  /** The item's own id (RSS guid, Atom id), when it has one. */
+  guid: string | null;
+  /** When the item was last changed, as the feed writes it (Atom updated, dc:modified), full precision. */
+  updated: string | null;
+  /** The short description (RSS description, Atom summary). */
+  summary: string | null;
 }
 
 export interface Feed {
@@ -58,6 +64,9 @@ function rssItem(item: any): FeedItem {
     date: toIsoDate(text(item?.pubDate) ?? text(item?.['dc:date'])),
     author: text(item?.['dc:creator']) ?? text(item?.author),
     content: text(item?.['content:encoded']),
+    guid: text(item?.guid),
+    updated: text(item?.['atom:updated']) ?? text(item?.['dc:modified']) ?? text(item?.['dcterms:modified']),
+    summary: text(item?.description),
   };
 }
 
@@ -72,6 +81,9 @@ function atomEntry(entry: any): FeedItem {
     author: text(first(entry?.author)?.name),
     // Escaped HTML or plain text; XHTML content arrives as elements and is left to the page.
     content: typeof content === 'object' && content?.['@_type'] === 'xhtml' ? null : text(content),
+    guid: text(entry?.id),
+    updated: text(entry?.updated),
+    summary: text(entry?.summary),
   };
 }
 

@@ -4,7 +4,7 @@ import { readMarkdownArticle } from '../load.ts';
 import { decodeText } from './decode.ts';
 import { looksLikeFeed, parseFeed, type FeedItem } from './feed.ts';
 import { fetchLimited, formatBytes, ImportProblem, type FetchLimits } from './fetch.ts';
-import { extractArticle, htmlToParagraphs, MIN_BODY_CHARS, type ExtractedArticle } from './html.ts';
+import { extractArticle, htmlToParagraphs, MIN_BODY_CHARS, toIsoDate, type ExtractedArticle } from './html.ts';
 import { CorpusFolder, markdownArticle, slugFor } from './store.ts';
 
 /**
@@ -33,10 +33,14 @@ export interface SkippedInput {
   reason: string;
   /** Already in the corpus (not a problem). */
   duplicate?: boolean;
+  /** The article already in the corpus, for a duplicate. */
+  existingId?: string;
 }
 
 export interface ImportReport {
   imported: ImportedArticle[];
+  /** Corrected versions that replaced an article's file (same id). */
+  replaced: ImportedArticle[];
   skipped: SkippedInput[];
   /** Inputs (paths or URLs as given) of which nothing could be used because of a problem. */
   failed: string[];
@@ -48,7 +52,7 @@ const FEEDS = new Set(['.xml', '.rss', '.atom']);
 
 export async function importArticles(inputs: string[], options: ImportOptions): Promise<ImportReport> {
   const corpus = CorpusFolder.open(options.corpusDir);
-  const report: ImportReport = { imported: [], skipped: [], failed: [] };
+  const report: ImportReport = { imported: [], replaced: [], skipped: [], failed: [] };
   const importer = new Importer(corpus, options, report);
   for (const input of inputs) {
     const before = report.imported.length;
@@ -64,6 +68,53 @@ export async function importArticles(inputs: string[], options: ImportOptions): 
   }
   return report;
 }
+
+/** One item of a followed feed; `replaces` names the article it corrects (same URL, changed in the feed). */
+export interface FeedItemImport {
+  item: FeedItem;
+  replaces?: string;
+}
+
+export type FeedItemOutcome =
+  | { status: 'imported' | 'replaced' | 'unchanged' | 'duplicate'; articleId: string }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * The feed follower's import: the given items of one feed (already parsed), each imported as
+ * `npm run add` would, or, for a correction, fetched again and written over the article it
+ * corrects when its text (or anything shown with it) changed. One outcome per item, in order.
+ */
+export async function importFeedItems(
+  feed: { url: string; title: string | null },
+  items: FeedItemImport[],
+  options: ImportOptions,
+): Promise<{ report: ImportReport; outcomes: FeedItemOutcome[] }> {
+  const corpus = CorpusFolder.open(options.corpusDir);
+  const report: ImportReport = { imported: [], replaced: [], skipped: [], failed: [] };
+  const importer = new Importer(corpus, options, report);
+  const labels = items.map(({ item }, i) => `${feed.url} item ${i + 1}${item.title ? ` "${item.title}"` : ''}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const { item, replaces } = items[i]!;
+      await importer.guardedItem(labels[i]!, item, feed.url, feed.title, replaces);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  const outcomes = labels.map((label): FeedItemOutcome => {
+    const imported = report.imported.find((a) => a.input === label);
+    if (imported) return { status: 'imported', articleId: imported.id };
+    const replaced = report.replaced.find((a) => a.input === label);
+    if (replaced) return { status: 'replaced', articleId: replaced.id };
+    const skipped = report.skipped.find((k) => k.input === label);
+    if (skipped?.duplicate && skipped.existingId) return { status: skipped.reason === UNCHANGED ? 'unchanged' : 'duplicate', articleId: skipped.existingId };
+    return { status: 'skipped', reason: skipped?.reason ?? 'not imported' };
+  });
+  return { report, outcomes };
+}
+
+const UNCHANGED = 'unchanged since it was imported';
 
 class Importer {
   constructor(
@@ -164,6 +215,35 @@ class Importer {
     skipped.push(...skipped.splice(skippedBefore).sort(byItem));
   }
 
+  /** One followed-feed item: a new one, or a correction of article `replaces`; a problem skips just this item. */
+  guardedItem(input: string, item: FeedItem, feedUrl: string, feedTitle: string | null, replaces?: string): Promise<void> {
+    return this.guarded(input, () => (replaces ? this.correction(input, item, feedUrl, feedTitle, replaces) : this.feedItem(input, item, feedUrl, feedTitle)));
+  }
+
+  /** The item's page again; its article's file is replaced when what would be stored differs. */
+  private async correction(input: string, item: FeedItem, feedUrl: string, feedTitle: string | null, id: string): Promise<void> {
+    const existing = this.corpus.fileOf(id);
+    if (!existing || !item.link) return this.feedItem(input, item, feedUrl, feedTitle);
+    const link = new URL(item.link, feedUrl).toString();
+    const fetched = await fetchLimited(link, this.options.limits);
+    if (fetched.mediaType !== '' && fetched.mediaType !== 'text/html' && fetched.mediaType !== 'application/xhtml+xml') {
+      throw new ImportProblem(`the item's page is not an HTML page (${fetched.mediaType})`);
+    }
+    const article = extractArticle(decodeText(fetched.bytes, fetched.charset), fetched.url, {
+      title: item.title,
+      date: item.date,
+      author: item.author,
+      source: feedTitle,
+    });
+    const content = markdownArticle({ ...article, updated: toIsoDate(item.updated) });
+    if (content.replace(/\r\n?/g, '\n') === existing.content.replace(/\r\n?/g, '\n')) {
+      this.report.skipped.push({ input, reason: UNCHANGED, duplicate: true, existingId: id });
+      return;
+    }
+    const stored = this.corpus.replace(id, content, article);
+    this.report.replaced.push({ input, id: stored.id, file: stored.origin, title: stored.title, url: stored.url });
+  }
+
   private async feedItem(input: string, item: FeedItem, feedUrl: string | null, feedTitle: string | null): Promise<void> {
     let link: string | null = null;
     if (item.link) {
@@ -192,7 +272,7 @@ class Importer {
   private skipDuplicate(input: string, candidate: { url?: string | null; body?: string }): boolean {
     const existing = this.corpus.duplicateOf(candidate);
     if (existing === undefined) return false;
-    this.report.skipped.push({ input, reason: `already in the corpus as ${existing}`, duplicate: true });
+    this.report.skipped.push({ input, reason: `already in the corpus as ${existing}`, duplicate: true, existingId: existing });
     return true;
   }
 

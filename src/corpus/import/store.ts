@@ -14,6 +14,8 @@ import { ImportProblem } from './fetch.ts';
 export class CorpusFolder {
   private readonly urls = new Map<string, string>();
   private readonly texts = new Map<string, string>();
+  /** Article id -> its file, for replacing a corrected article. */
+  private readonly files = new Map<string, string>();
 
   private constructor(readonly dir: string) {}
 
@@ -49,14 +51,8 @@ export class CorpusFolder {
    * name, so a file that would be read differently is never added.
    */
   add(slug: string, content: string, expected: { title: string; body: string; url: string | null }): Article {
-    const tmp = path.join(this.dir, `.import-${process.pid}-${randomUUID()}.tmp`);
-    writeFileDurably(tmp, content, 'wx');
+    const { tmp, read } = this.writeChecked(content, expected);
     try {
-      const read = readMarkdownArticle(tmp, this.dir);
-      if ('reason' in read) throw new ImportProblem(`it could not be stored as an article (${read.reason})`);
-      if (read.title !== expected.title || read.body !== expected.body.trim() || (expected.url !== null && read.url !== new URL(expected.url).toString())) {
-        throw new ImportProblem('it could not be stored without changing its text');
-      }
       for (let n = 1; ; n++) {
         const base = `${slug}${n === 1 ? '' : `-${n}`}`;
         // Another extension would give the same article id, and the loader would skip one of them.
@@ -78,16 +74,72 @@ export class CorpusFolder {
     }
   }
 
-  private remember(a: Pick<Article, 'id' | 'url' | 'body'>): void {
+  /** The file of an article in the corpus, and its text as it is now. */
+  fileOf(id: string): { file: string; content: string } | undefined {
+    const file = this.files.get(id);
+    if (file === undefined || !fs.existsSync(file)) return undefined;
+    return { file, content: fs.readFileSync(file, 'utf8') };
+  }
+
+  /**
+   * Replaces the file of article `id` (a corrected version of it) with `content`, checked the
+   * same way as `add`, by an atomic rename: the article keeps its id, and a reader sees the old
+   * file or the new one, never a mix.
+   */
+  replace(id: string, content: string, expected: { title: string; body: string; url: string | null }): Article {
+    const file = this.files.get(id);
+    if (file === undefined) throw new ImportProblem(`article ${id} is not in the corpus any more`);
+    const { tmp, read } = this.writeChecked(content, expected);
+    try {
+      fs.renameSync(tmp, file);
+      fsyncDir(path.dirname(file));
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    for (const [hash, owner] of this.texts) if (owner === id) this.texts.delete(hash);
+    const article = { ...read, id, origin: file };
+    this.remember(article);
+    return article;
+  }
+
+  /** Writes `content` under a temporary name and reads it back as the indexer will, checked against `expected`. */
+  private writeChecked(content: string, expected: { title: string; body: string; url: string | null }): { tmp: string; read: Article } {
+    const tmp = path.join(this.dir, `.import-${process.pid}-${randomUUID()}.tmp`);
+    writeFileDurably(tmp, content, 'wx');
+    try {
+      const read = readMarkdownArticle(tmp, this.dir);
+      if ('reason' in read) throw new ImportProblem(`it could not be stored as an article (${read.reason})`);
+      if (read.title !== expected.title || read.body !== expected.body.trim() || (expected.url !== null && read.url !== new URL(expected.url).toString())) {
+        throw new ImportProblem('it could not be stored without changing its text');
+      }
+      return { tmp, read };
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  private remember(a: Pick<Article, 'id' | 'url' | 'body' | 'origin'>): void {
     if (a.url) this.urls.set(normalizeUrl(a.url), a.id);
     this.texts.set(textHash(a.body), a.id);
+    this.files.set(a.id, a.origin);
   }
 }
 
 /** Markdown with front matter, in the format the corpus loader reads (README "Adding articles"). */
-export function markdownArticle(a: { title: string; date: string | null; url: string | null; source: string | null; author: string | null; body: string }): string {
+export function markdownArticle(a: {
+  title: string;
+  date: string | null;
+  url: string | null;
+  source: string | null;
+  author: string | null;
+  body: string;
+  /** When a corrected version was published (YYYY-MM-DD), for the reader of the file. */
+  updated?: string | null;
+}): string {
   const meta: Record<string, string> = { title: a.title };
   if (a.date) meta.date = a.date;
+  if (a.updated) meta.updated = a.updated;
   if (a.url) meta.url = a.url;
   if (a.source) meta.source = a.source;
   if (a.author) meta.author = a.author;
