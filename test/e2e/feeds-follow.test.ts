@@ -1,0 +1,215 @@
+/**
+ * Following feeds end to end: a real `npm start` (the Discord bot, against the local Discord
+ * emulator) with FEEDS pointing at a local web server whose feeds change between polls. What a
+ * member notices: a new article answers a question without anyone running a command; after a
+ * correction the bot quotes the corrected sentence; a 304 imports nothing; a failing, malformed
+ * or slow feed costs one warning and the bot keeps answering; /about lists the feeds; state
+ * survives a restart. Set FEED_E2E_TRANSCRIPT=FILE to keep the server's request log and the
+ * bot's feed log lines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FEED_USER_AGENT } from '../../src/corpus/feeds/follower.ts';
+import { DiscordEmulator } from '../support/discord-emulator/index.ts';
+import { atomFeed, ConditionalFeed, type AtomEntry } from '../support/feeds.ts';
+import { articlePage, startTestWebServer, type TestWebServer } from '../support/http-server.ts';
+import { CORPUS_DIR, OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
+
+const ORIGINAL = 'The harbour council approved a budget of 12 million euros for the new pier on Tuesday.';
+const CORRECTED = 'The harbour council approved a budget of 14 million euros for the new pier on Tuesday.';
+const QUESTION = 'What budget did the harbour council approve for the new pier?';
+const harbourPage = (sentence: string) =>
+  articlePage({
+    title: 'Council approves harbour budget',
+    site: 'City News',
+    date: '2025-03-04T09:30:00Z',
+    paragraphs: [
+      `${sentence} The vote followed months of debate among residents about the cost of the work.`,
+      'Construction is due to start in May and should take two years, the city engineers told a public meeting attended by some two hundred residents.',
+    ],
+  });
+const harbourEntry = (updated: string): AtomEntry => ({
+  id: 'urn:city:harbour',
+  title: 'Council approves harbour budget',
+  link: '/news/harbour',
+  published: '2025-03-04T09:30:00Z',
+  updated,
+});
+
+interface BotLogLine {
+  time: number;
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+let discord: DiscordEmulator;
+let web: TestWebServer;
+let dir: string;
+let corpusDir: string;
+const news = new ConditionalFeed(atomFeed('City News', [harbourEntry('2025-03-04T09:30:00Z')]));
+const runs: Array<{ child: ChildProcess; lines: BotLogLine[]; exited: Promise<number | null> }> = [];
+
+beforeAll(async () => {
+  discord = new DiscordEmulator();
+  await discord.start();
+  dir = tempDir('coverage-bot-feeds-e2e-');
+  corpusDir = path.join(dir, 'corpus');
+  fs.cpSync(CORPUS_DIR, corpusDir, { recursive: true });
+  web = await startTestWebServer({
+    '/feed.xml': news.route(),
+    '/news/harbour': { type: 'text/html', body: harbourPage(ORIGINAL) },
+    '/broken.xml': { status: 500, body: 'oops' },
+    '/malformed.xml': { type: 'application/rss+xml', body: '<rss><channel><title>Half a feed</title><item><title>Cut</item>' },
+    '/slow.xml': { hang: true },
+  });
+});
+
+afterAll(async () => {
+  for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  if (process.env.FEED_E2E_TRANSCRIPT) fs.writeFileSync(process.env.FEED_E2E_TRANSCRIPT, transcript());
+  await web?.stop();
+  await discord?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function startBot() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/start.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.restBase,
+      CORPUS_DIR: corpusDir,
+      INDEX_DIR: path.join(dir, 'index'),
+      EMBEDDING_MODEL: OFFLINE_MODEL,
+      FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
+      FEEDS: ['/feed.xml', '/broken.xml', '/malformed.xml', '/slow.xml'].map((p) => web.url(p)).join(','),
+      FEED_POLL_MINUTES: '0.02', // 1.2 s
+      FEED_STATE_DIR: path.join(dir, 'feeds'),
+      LOG_LEVEL: 'debug',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: BotLogLine[] = [];
+  let rest = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) {
+      try {
+        lines.push(JSON.parse(p) as BotLogLine);
+      } catch {
+        lines.push({ time: Date.now(), level: 60, msg: p });
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run = { child, lines, exited };
+  runs.push(run);
+  return run;
+}
+
+const logged = (lines: BotLogLine[], msg: string, feed?: string) => lines.filter((l) => l.msg.startsWith(msg) && (feed === undefined || l.feed === feed));
+const requestsTo = (p: string) => web.log.filter((r) => r.path === p);
+
+async function ask(question: string): Promise<string> {
+  const reply = await discord.dispatchChatInputCommand({ name: 'ask', options: { question } }).waitForReply(20_000);
+  return JSON.stringify(reply.embeds);
+}
+
+/** Waits for the log line, then for the bot to switch to an index built after it. */
+async function importedAndSwitched(lines: BotLogLine[], msg: string): Promise<void> {
+  const line = await discord.waitUntil(() => logged(lines, msg)[0], 60_000);
+  await discord.waitUntil(() => lines.some((l) => l.msg === 'switched to the new index' && l.time >= line.time), 60_000);
+}
+
+it('follows the feeds while npm start runs: new article, 304, correction, failing feeds, /about, restart', async () => {
+  const { lines, child, exited } = startBot();
+  await discord.waitUntil(() => lines.some((l) => l.msg === 'Discord bot ready'), 60_000);
+  const started = Date.now();
+
+  // New item: imported and indexed by the bot itself; the question is answered from it.
+  await importedAndSwitched(lines, 'feed article imported');
+  expect(await ask(QUESTION)).toContain(ORIGINAL);
+  const files = fs.readdirSync(corpusDir).sort();
+  expect(files).toHaveLength(2);
+
+  // Unchanged feed: conditional requests answered 304, nothing imported.
+  await discord.waitUntil(() => requestsTo('/feed.xml').filter((r) => r.status === 304).length >= 2, 30_000);
+  const conditional = requestsTo('/feed.xml').filter((r) => r.status === 304);
+  expect(conditional[0]).toMatchObject({ ifNoneMatch: '"v1"', ifModifiedSince: expect.stringMatching(/GMT$/), userAgent: FEED_USER_AGENT });
+  expect(logged(lines, 'feed article imported')).toHaveLength(1);
+  expect(fs.readdirSync(corpusDir).sort()).toEqual(files);
+
+  // Correction: the feed says the item was updated and the page has the corrected text.
+  web.routes.set('/news/harbour', { type: 'text/html', body: harbourPage(CORRECTED) });
+  news.set(atomFeed('City News', [harbourEntry('2025-03-06T08:00:00Z')]));
+  await importedAndSwitched(lines, 'feed article corrected');
+  const corrected = await ask(QUESTION);
+  expect(corrected).toContain(CORRECTED);
+  expect(corrected).not.toContain('12 million');
+  expect(fs.readdirSync(corpusDir).sort()).toEqual(files); // replaced in place, not added
+
+  // Failing feeds: several polls each (with backoff), one warning each; the bot kept answering throughout.
+  await discord.waitUntil(() => requestsTo('/broken.xml').length >= 3 && requestsTo('/malformed.xml').length >= 3, 60_000);
+  for (const feed of ['/broken.xml', '/malformed.xml']) {
+    expect(logged(lines, 'feed poll failed', web.url(feed)).filter((l) => l.level === 40)).toHaveLength(1);
+  }
+  expect(logged(lines, 'feed poll failed', web.url('/broken.xml'))[0]).toMatchObject({ reason: 'the server answered HTTP 500 Internal Server Error' });
+  expect(logged(lines, 'feed poll failed', web.url('/malformed.xml'))[0]?.reason).toMatch(/^the feed is not well-formed XML/);
+  // The slow feed: never a second request while one is open (each ends at the 20 s time limit).
+  expect(requestsTo('/slow.xml').length).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 20_000));
+  expect(requestsTo('/feed.xml').length).toBeGreaterThanOrEqual(4);
+
+  // /about: each feed with its articles and last successful poll, or that it is failing.
+  const about = discord.dispatchChatInputCommand({ name: 'about' });
+  await about.waitForCallback(10_000);
+  const field = about.record.original!.embeds[0]!.fields!.find((f) => f.name === 'Followed feeds (4)')!;
+  const [newsLine, brokenLine, malformedLine, slowLine] = field.value.split('\n');
+  expect(newsLine).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/feed\.xml>: 1 article, last polled <t:\d+:R>$/);
+  expect(brokenLine).toMatch(/\/broken\.xml>: 0 articles, not polled successfully yet — failing \(\d+×\): the server answered HTTP 500 Internal Server Error$/);
+  expect(malformedLine).toMatch(/\/malformed\.xml>: 0 articles, not polled successfully yet — failing/);
+  expect(slowLine).toMatch(/\/slow\.xml>: 0 articles/);
+
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0); // the open request to the slow feed does not hold up the stop
+
+  // Restart: the ETag is remembered (the first poll is conditional and imports nothing), and so
+  // are the failures (no new warning within the hour).
+  const second = startBot();
+  const before = requestsTo('/feed.xml').length;
+  await discord.waitUntil(() => second.lines.some((l) => l.msg === 'Discord bot ready'), 60_000);
+  await discord.waitUntil(() => requestsTo('/feed.xml').length > before + 1, 30_000);
+  expect(requestsTo('/feed.xml')[before]).toMatchObject({ ifNoneMatch: '"v2"', status: 304 });
+  expect(logged(second.lines, 'feed article')).toEqual([]);
+  expect(logged(second.lines, 'feed poll failed').filter((l) => l.level === 40)).toEqual([]);
+  expect(await ask(QUESTION)).toContain(CORRECTED);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+}, 240_000);
+
+/** The server's request log (with conditional headers) and the bot's feed lines, in time order. */
+function transcript(): string {
+  const t0 = Date.parse(web.log[0]?.at ?? new Date().toISOString());
+  const at = (ms: number) => `+${((ms - t0) / 1000).toFixed(1).padStart(5)}s`;
+  const rows: Array<[number, string]> = web.log.map((r) => [
+    Date.parse(r.at),
+    `server  GET ${r.path.padEnd(15)} if-none-match=${r.ifNoneMatch ?? '-'} if-modified-since=${r.ifModifiedSince ?? '-'} -> ${r.status ?? '(no answer)'}`,
+  ]);
+  runs.forEach((run, i) => {
+    for (const l of run.lines) {
+      if (!/feed|index|switched|ready|stopped/i.test(l.msg)) continue;
+      const { time, level, msg, pid: _pid, hostname: _host, ...rest } = l;
+      const label = ({ 20: 'debug', 30: 'info', 40: 'WARN', 50: 'error' } as Record<number, string>)[level] ?? String(level);
+      rows.push([time, `bot#${i + 1}  ${label.padEnd(5)} ${msg} ${JSON.stringify(rest)}`]);
+    }
+  });
+  return `${rows
+    .sort((a, b) => a[0] - b[0])
+    .map(([time, text]) => `${at(time)} ${text}`)
+    .join('\n')}\n`;
+}
