@@ -15,6 +15,7 @@ import { FEED_USER_AGENT } from '../../src/corpus/feeds/follower.ts';
 import { DiscordEmulator } from '../support/discord-emulator/index.ts';
 import { atomFeed, ConditionalFeed, type AtomEntry } from '../support/feeds.ts';
 import { articlePage, startTestWebServer, type TestWebServer } from '../support/http-server.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { CORPUS_DIR, OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
 
 const ORIGINAL = 'The harbour council approved a budget of 12 million euros for the new pier on Tuesday.';
@@ -36,6 +37,14 @@ const harbourEntry = (updated: string): AtomEntry => ({
   link: '/news/harbour',
   published: '2025-03-04T09:30:00Z',
   updated,
+});
+
+const TRAM = 'The tram line will be extended by four stops to the airport, the transport authority said on Wednesday.';
+const TRAM_PAGE = articlePage({
+  title: 'Tram line extended to the airport',
+  site: 'Transit Desk',
+  date: '2025-03-05T08:00:00Z',
+  paragraphs: [TRAM, 'Work on the new stops is due to begin next year, and trams should run to the terminal by the end of 2027, according to the plans.'],
 });
 
 interface BotLogLine {
@@ -64,6 +73,13 @@ beforeAll(async () => {
     '/broken.xml': { status: 500, body: 'oops' },
     '/malformed.xml': { type: 'application/rss+xml', body: '<rss><channel><title>Half a feed</title><item><title>Cut</item>' },
     '/slow.xml': { hang: true },
+    '/tram.xml': {
+      type: 'application/rss+xml',
+      body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Transit Desk</title>
+<item><title>Tram line extended to the airport</title><link>/news/tram</link><guid>urn:transit:tram</guid><pubDate>Wed, 05 Mar 2025 08:00:00 GMT</pubDate></item>
+</channel></rss>`,
+    },
+    '/news/tram': { type: 'text/html', body: TRAM_PAGE },
   });
 });
 
@@ -191,6 +207,41 @@ it('follows the feeds while npm start runs: new article, 304, correction, failin
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 }, 240_000);
+
+it('npm run add -- --follow adds a feed that the terminal session follows and answers from', async () => {
+  const base = path.join(dir, 'terminal');
+  const env = {
+    DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
+    CORPUS_DIR: path.join(base, 'corpus'),
+    INDEX_DIR: path.join(base, 'index'),
+    FEED_STATE_DIR: path.join(base, 'feeds'),
+    FEED_POLL_MINUTES: '0.02',
+  };
+  fs.cpSync(CORPUS_DIR, env.CORPUS_DIR, { recursive: true });
+  const followed = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
+  expect(followed.code, followed.stderr).toBe(0);
+  expect(followed.stdout).toContain(`Following ${web.url('/tram.xml')} ("Transit Desk", 1 item(s) now).`);
+  const again = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
+  expect(again.stdout).toContain(`Already following ${web.url('/tram.xml')}`);
+  const refused = await runCli('add.ts', ['--follow', 'ftp://example.org/feed'], env);
+  expect([refused.code, refused.stderr.trim()]).toEqual([1, '--follow needs an http(s) feed URL, got "ftp://example.org/feed".']);
+
+  const child = startCli('start.ts', [], { ...env, LOG_LEVEL: 'info' });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  await discord.waitUntil(() => out.includes('Ask about the coverage') || child.exitCode !== null, 60_000);
+  await discord.waitUntil(() => err.includes('switched to the new index') || child.exitCode !== null, 60_000);
+  const answers = out.split('Sources:').length;
+  child.stdin!.write('How many stops will the tram line get to the airport?\n');
+  await discord.waitUntil(() => out.split('Sources:').length > answers || child.exitCode !== null, 30_000);
+  child.stdin!.end();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect(code, err).toBe(0);
+  expect(out).toContain(`“${TRAM}”`);
+  expect(err).toContain('"msg":"feed article imported"');
+}, 120_000);
 
 /** The server's request log (with conditional headers) and the bot's feed lines, in time order. */
 function transcript(): string {
