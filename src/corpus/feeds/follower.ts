@@ -84,7 +84,7 @@ export class FeedFollower {
     const every = Math.min(this.intervalMs, 30_000);
     const loop = () => {
       if (this.stopped) return;
-      void this.tick();
+      this.tick().catch((err: unknown) => this.options.log.warn({ err: { message: (err as Error)?.message } }, 'feed poll round failed; trying again at the next'));
       this.timer = setTimeout(loop, every);
       this.timer.unref();
     };
@@ -153,7 +153,7 @@ export class FeedFollower {
       // Anything else that went wrong with this feed is its failure too: the others and the bot go on.
       this.failed(url, s, err instanceof ImportProblem ? err : new ImportProblem(`unexpected error: ${(err as Error)?.message ?? String(err)}`));
     } finally {
-      this.state.save();
+      this.saveState();
     }
   }
 
@@ -235,6 +235,15 @@ export class FeedFollower {
       if (err instanceof IndexLockedError) return;
       this.pendingReindex = !this.stopped;
       this.options.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'the re-index after a feed import failed; trying again at the next poll');
+    }
+  }
+
+  /** A state that cannot be written (disk full, permissions) is warned about; polling goes on from memory. */
+  private saveState(): void {
+    try {
+      this.state.save();
+    } catch (err) {
+      this.options.log.warn({ file: this.state.file, reason: (err as Error).message }, 'the feed state could not be written');
     }
   }
 
