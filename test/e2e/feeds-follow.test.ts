@@ -13,31 +13,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FEED_USER_AGENT } from '../../src/corpus/feeds/follower.ts';
 import { DiscordEmulator } from '../support/discord-emulator/index.ts';
-import { atomFeed, ConditionalFeed, type AtomEntry } from '../support/feeds.ts';
+import { atomFeed, ConditionalFeed, HARBOUR } from '../support/feeds.ts';
 import { articlePage, startTestWebServer, type TestWebServer } from '../support/http-server.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { CORPUS_DIR, OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
 
-const ORIGINAL = 'The harbour council approved a budget of 12 million euros for the new pier on Tuesday.';
-const CORRECTED = 'The harbour council approved a budget of 14 million euros for the new pier on Tuesday.';
-const QUESTION = 'What budget did the harbour council approve for the new pier?';
-const harbourPage = (sentence: string) =>
-  articlePage({
-    title: 'Council approves harbour budget',
-    site: 'City News',
-    date: '2025-03-04T09:30:00Z',
-    paragraphs: [
-      `${sentence} The vote followed months of debate among residents about the cost of the work.`,
-      'Construction is due to start in May and should take two years, the city engineers told a public meeting attended by some two hundred residents.',
-    ],
-  });
-const harbourEntry = (updated: string): AtomEntry => ({
-  id: 'urn:city:harbour',
-  title: 'Council approves harbour budget',
-  link: '/news/harbour',
-  published: '2025-03-04T09:30:00Z',
-  updated,
-});
+const QUESTION = HARBOUR.question;
+const { original: ORIGINAL, corrected: CORRECTED, page: harbourPage, entry: harbourEntry } = HARBOUR;
 
 const TRAM = 'The tram line will be extended by four stops to the airport, the transport authority said on Wednesday.';
 const TRAM_PAGE = articlePage({

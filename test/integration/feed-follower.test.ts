@@ -11,26 +11,15 @@ import { FeedFollower, FEED_USER_AGENT, retryAfterMs } from '../../src/corpus/fe
 import { followFeed } from '../../src/corpus/feeds/followed.ts';
 import { reindex, type ReindexSummary } from '../../src/indexing/reindex.ts';
 import { loadIndex } from '../../src/search/loadIndex.ts';
-import { atomFeed, ConditionalFeed, type AtomEntry } from '../support/feeds.ts';
+import { atomFeed, ConditionalFeed, HARBOUR, type AtomEntry } from '../support/feeds.ts';
 import { articlePage, startTestWebServer, type TestWebServer } from '../support/http-server.ts';
 import { CORPUS_DIR, OFFLINE_MODEL, tempDir } from '../support/paths.ts';
 import { offlineEmbedder } from '../support/seedIndex.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const HOUR = 60 * 60_000;
 
-const ORIGINAL = 'The harbour council approved a budget of 12 million euros for the new pier on Tuesday.';
-const CORRECTED = 'The harbour council approved a budget of 14 million euros for the new pier on Tuesday.';
-const harbourPage = (sentence: string) =>
-  articlePage({
-    title: 'Council approves harbour budget',
-    site: 'City News',
-    date: '2025-03-04T09:30:00Z',
-    paragraphs: [
-      `${sentence} The vote followed months of debate among residents about the cost of the work.`,
-      'Construction is due to start in May and should take two years, the city engineers told a public meeting attended by some two hundred residents.',
-    ],
-  });
+const QUESTION = HARBOUR.question;
+const { original: ORIGINAL, corrected: CORRECTED, page: harbourPage, entry: harbourEntry } = HARBOUR;
 const tramPage = articlePage({
   title: 'Tram line extended to the airport',
   site: 'City News',
@@ -51,13 +40,6 @@ const log = {
 };
 const warningsFor = (feed: string) => logs.filter((l) => l.level === 'warn' && l.obj.feed === feed);
 
-const harbourEntry = (updated: string): AtomEntry => ({
-  id: 'urn:city:harbour',
-  title: 'Council approves harbour budget',
-  link: '/news/harbour',
-  published: '2025-03-04T09:30:00Z',
-  updated,
-});
 const tramEntry: AtomEntry = { id: 'urn:city:tram', title: 'Tram line extended to the airport', link: '/news/tram', published: '2025-03-05T08:00:00Z', updated: '2025-03-05T08:00:00Z' };
 
 const news = new ConditionalFeed(atomFeed('City News', [harbourEntry('2025-03-04T09:30:00Z')]));
@@ -111,7 +93,6 @@ async function setup(name: string, feeds: string[], timeoutMs = 5_000) {
 }
 
 const requestsTo = (p: string) => web.log.filter((r) => r.path === p);
-const QUESTION = 'What budget did the harbour council approve for the new pier?';
 
 describe('following a feed', () => {
   it('imports a new item, sends conditional requests (304 imports nothing), takes a correction in place, and never imports twice', async () => {

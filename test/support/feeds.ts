@@ -1,4 +1,4 @@
-import type { Route } from './http-server.ts';
+import { articlePage, type Route } from './http-server.ts';
 
 /**
  * Feeds for the feed-follower tests: an Atom document, and a route that answers like a server
@@ -58,3 +58,27 @@ export class ConditionalFeed {
     };
   }
 }
+
+/** A story that gets corrected after publishing: its page, with either sentence, and its feed entry. */
+export const HARBOUR = {
+  original: 'The harbour council approved a budget of 12 million euros for the new pier on Tuesday.',
+  corrected: 'The harbour council approved a budget of 14 million euros for the new pier on Tuesday.',
+  question: 'What budget did the harbour council approve for the new pier?',
+  page: (sentence: string) =>
+    articlePage({
+      title: 'Council approves harbour budget',
+      site: 'City News',
+      date: '2025-03-04T09:30:00Z',
+      paragraphs: [
+        `${sentence} The vote followed months of debate among residents about the cost of the work.`,
+        'Construction is due to start in May and should take two years, the city engineers told a public meeting attended by some two hundred residents.',
+      ],
+    }),
+  entry: (updated: string): AtomEntry => ({
+    id: 'urn:city:harbour',
+    title: 'Council approves harbour budget',
+    link: '/news/harbour',
+    published: '2025-03-04T09:30:00Z',
+    updated,
+  }),
+};
