@@ -2,6 +2,7 @@ import readline from 'node:readline/promises';
 import { LiveCoverage } from '../answer/liveCoverage.ts';
 import { QuestionError } from '../answer/question.ts';
 import { FeedFollower } from '../corpus/feeds/follower.ts';
+import { importFeedItemsInChildProcess } from '../corpus/feeds/importProcess.ts';
 import { DEFAULT_FETCH_LIMITS } from '../corpus/import/fetch.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from '../indexing/embedder.ts';
 import { reindexAtStart } from '../indexing/reindex.ts';
@@ -28,12 +29,14 @@ async function main(): Promise<void> {
     open: async (index) => openCoverage(config, log, await embedder(), index),
   });
 
-  // New and corrected feed articles are re-indexed in a child process (as /reindex), under the same lock.
+  // New and corrected feed articles are imported and re-indexed in child processes (as /reindex), under the same lock.
   const follower = new FeedFollower({
     config,
     log,
     limits: DEFAULT_FETCH_LIMITS,
     reindex: () => reindexInChildProcess({ config, command: 'feed follower' }),
+    // Reading a large corpus and extracting pages would hold up answering: imports run in a child too.
+    importItems: importFeedItemsInChildProcess,
   });
   const feeds = follower.feeds();
   if (feeds.length > 0) {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { decodeText } from '../import/decode.ts';
 import { parseFeed, type FeedItem } from '../import/feed.ts';
 import { fetchLimited, ImportProblem, type FetchLimits } from '../import/fetch.ts';
-import { importFeedItems, type FeedItemImport } from '../import/importer.ts';
+import type { FeedImportRequest } from '../../cli/feed-import.ts';
+import { importFeedItems, type FeedItemImport, type FeedItemOutcome } from '../import/importer.ts';
 import { normalizeUrl } from '../import/store.ts';
 import { acquireIndexLock, IndexLockedError } from '../../indexing/indexLock.ts';
 import type { ReindexSummary } from '../../indexing/reindex.ts';
@@ -31,6 +32,8 @@ export interface FeedFollowerOptions {
   /** Brings the index up to date after an import (the bot: the re-index in a child process). */
   reindex(): Promise<ReindexSummary>;
   limits: FetchLimits;
+  /** Imports items into the corpus (the bot: in a child process, importProcess.ts); default in this process. */
+  importItems?: (request: FeedImportRequest) => Promise<{ outcomes: FeedItemOutcome[] }>;
   now?: () => number;
 }
 
@@ -190,7 +193,9 @@ export class FeedFollower {
     }
     let outcomes;
     try {
-      outcomes = (await importFeedItems({ url, title }, work, { corpusDir: this.options.config.corpusDir, limits: this.options.limits })).outcomes;
+      const request = { feed: { url, title }, items: work, corpusDir: this.options.config.corpusDir, limits: this.options.limits };
+      const importItems = this.options.importItems ?? ((r: FeedImportRequest) => importFeedItems(r.feed, r.items, r));
+      outcomes = (await importItems(request)).outcomes;
     } finally {
       lock.release();
     }
