@@ -299,3 +299,34 @@ describe('text helpers', () => {
     expect(unescapeMarkdown(escapeMarkdown('https://x.org/a_b<@1234567890123456> *x*'))).toBe('https://x.org/a_b<@1234567890123456> *x*');
   });
 });
+
+describe('aboutMessage with followed feeds', () => {
+  const feed = (i: number, extra: Partial<{ lastSuccessAt: string | null; articles: number; failures: number; lastError: string | null }> = {}) => ({
+    url: `https://news.example/section-${i}/feeds/all-the-articles-of-this-section_${i}.xml`,
+    lastSuccessAt: '2025-03-06T10:00:00.000Z',
+    articles: i,
+    failures: 0,
+    lastError: null,
+    ...extra,
+  });
+
+  it('lists each feed with its articles and last successful poll, or why it fails', () => {
+    const msg = aboutMessage(stats(), [feed(1), feed(2, { lastSuccessAt: null, failures: 3, lastError: 'the server answered HTTP 500 Internal Server Error' })]);
+    const field = msg.embeds[0]!.fields!.at(-1)!;
+    expect(field.name).toBe('Followed feeds (2)');
+    expect(field.value.split('\n')).toEqual([
+      '<https://news.example/section-1/feeds/all-the-articles-of-this-section_1.xml>: 1 article, last polled <t:1741255200:R>',
+      '<https://news.example/section-2/feeds/all-the-articles-of-this-section_2.xml>: 2 articles, not polled successfully yet — failing (3×): the server answered HTTP 500 Internal Server Error',
+    ]);
+    expect(aboutMessage(stats(), []).embeds[0]!.fields!.map((f) => f.name)).not.toContain('Followed feeds (0)');
+  });
+
+  it('keeps within the field limit with many feeds, saying how many more there are', () => {
+    const msg = aboutMessage(stats(), Array.from({ length: 40 }, (_, i) => feed(i)));
+    expect(limitViolations(msg)).toEqual([]);
+    const value = msg.embeds[0]!.fields!.at(-1)!.value;
+    expect(value).toMatch(/\n…and \d+ more$/);
+    const shown = value.split('\n').length - 1;
+    expect(value.endsWith(`…and ${40 - shown} more`)).toBe(true);
+  });
+});
