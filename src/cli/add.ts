@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { FOLLOWED_FILE, followFeed } from '../corpus/feeds/followed.ts';
+import { FOLLOWED_FILE, followFeed, readFollowedFeeds } from '../corpus/feeds/followed.ts';
 import { FEED_USER_AGENT } from '../corpus/feeds/follower.ts';
 import { decodeText } from '../corpus/import/decode.ts';
 import { parseFeed } from '../corpus/import/feed.ts';
@@ -96,6 +96,10 @@ async function followFeeds(urls: string[], config: Config, timeoutMs: number): P
     }
   }
   for (const url of urls) {
+    if (readFollowedFeeds(config.feedStateDir).includes(url)) {
+      process.stdout.write(`Already following ${url}.\n`);
+      continue;
+    }
     let check: string;
     try {
       const fetched = await fetchLimited(url, { ...DEFAULT_FETCH_LIMITS, timeoutMs }, { userAgent: FEED_USER_AGENT });
@@ -106,8 +110,8 @@ async function followFeeds(urls: string[], config: Config, timeoutMs: number): P
       check = `warning: it could not be read now (${err.message}); it is followed anyway and tried at every poll`;
       process.exitCode = 1;
     }
-    const added = followFeed(config.feedStateDir, url);
-    process.stdout.write(`${added ? 'Following' : 'Already following'} ${url} (${check}).\n`);
+    followFeed(config.feedStateDir, url);
+    process.stdout.write(`Following ${url} (${check}).\n`);
   }
   process.stdout.write(
     `The followed list is ${path.join(config.feedStateDir, FOLLOWED_FILE)}; npm start polls it with FEEDS every ${config.feedPollMinutes} minute(s).\n`,

@@ -203,8 +203,10 @@ it('npm run add -- --follow adds a feed that the terminal session follows and an
   const followed = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
   expect(followed.code, followed.stderr).toBe(0);
   expect(followed.stdout).toContain(`Following ${web.url('/tram.xml')} ("Transit Desk", 1 item(s) now).`);
+  const fetches = requestsTo('/tram.xml').length;
   const again = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
-  expect(again.stdout).toContain(`Already following ${web.url('/tram.xml')}`);
+  expect(again.stdout).toContain(`Already following ${web.url('/tram.xml')}.`);
+  expect(requestsTo('/tram.xml').length).toBe(fetches);
   const refused = await runCli('add.ts', ['--follow', 'ftp://example.org/feed'], env);
   expect([refused.code, refused.stderr.trim()]).toEqual([1, '--follow needs an http(s) feed URL, got "ftp://example.org/feed".']);
 
