@@ -225,6 +225,34 @@ describe('following a feed', () => {
     await follower.stop();
   }, 30_000);
 
+  it('retries a failed re-index after the poll interval, not at every look, and then answers from the import', async () => {
+    const { config, clock, ask } = await setup('retry', ['/feed.xml']);
+    const attempts: string[] = [];
+    const follower = new FeedFollower({
+      config,
+      log,
+      limits: { maxBytes: 1024 * 1024, timeoutMs: 5_000 },
+      now: () => clock.now,
+      // The first re-index runs while the model folder is missing (a real ModelError); later ones find it.
+      reindex: () => {
+        const model = attempts.length === 0 ? path.join(dir, 'no-such-model') : OFFLINE_MODEL;
+        attempts.push(model);
+        return reindex({ config: { ...config, embeddingModel: model }, log: silent, embedder: attempts.length === 1 ? undefined : offlineEmbedder });
+      },
+    });
+    await follower.tick();
+    expect(attempts).toHaveLength(1);
+    expect(logs.some((l) => l.level === 'warn' && l.msg.startsWith('the re-index after a feed import failed'))).toBe(true);
+    clock.now += 60_000;
+    await follower.tick();
+    expect(attempts).toHaveLength(1); // not before the interval
+    clock.now += 15 * 60_000;
+    await follower.tick();
+    await follower.stop(); // waits for the re-index under way
+    expect(attempts).toHaveLength(2);
+    expect((await ask(QUESTION)).citations[0]?.quote).toContain('harbour council approved');
+  }, 60_000);
+
   it('reads the followed list alongside FEEDS, each feed once', async () => {
     const { make, feedStateDir } = await setup('list', ['/feed.xml']);
     expect(followFeed(feedStateDir, web.url('/tram-feed.xml'))).toBe(true);

@@ -64,8 +64,8 @@ export class FeedFollower {
   private timer: NodeJS.Timeout | undefined;
   /** Imports and re-indexes, one at a time. */
   private corpusWork: Promise<unknown> = Promise.resolve();
-  /** The corpus changed but its re-index failed: tried again on the next tick. */
-  private pendingReindex = false;
+  /** The corpus changed but its re-index failed: tried again once this time (ms) has come. */
+  private reindexRetryAt: number | undefined;
   private stopped = false;
 
   constructor(private readonly options: FeedFollowerOptions) {
@@ -105,7 +105,10 @@ export class FeedFollower {
 
   /** Starts a poll of every due feed that has none open; resolves when those polls are done. */
   async tick(): Promise<void> {
-    if (this.pendingReindex) void this.serially(() => this.runReindex());
+    if (this.reindexRetryAt !== undefined && this.reindexRetryAt <= this.now()) {
+      this.reindexRetryAt = undefined;
+      void this.serially(() => this.runReindex());
+    }
     const started: Promise<void>[] = [];
     for (const url of this.feeds()) {
       if (this.inFlight.has(url)) continue; // one request per feed at a time, however slow
@@ -230,7 +233,6 @@ export class FeedFollower {
   }
 
   private async runReindex(): Promise<void> {
-    this.pendingReindex = false;
     try {
       const summary = await this.options.reindex();
       const { added, changed, removed } = summary;
@@ -238,8 +240,8 @@ export class FeedFollower {
     } catch (err) {
       // The one running (it took the lock after this import was written) includes the new articles.
       if (err instanceof IndexLockedError) return;
-      this.pendingReindex = !this.stopped;
-      this.options.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'the re-index after a feed import failed; trying again at the next poll');
+      if (!this.stopped) this.reindexRetryAt = this.now() + this.intervalMs;
+      this.options.log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'the re-index after a feed import failed; trying again after the poll interval');
     }
   }
 
