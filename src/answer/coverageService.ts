@@ -82,7 +82,11 @@ function showable(answer: Answer, extractive: Answer): Answer {
       const ranked = retriever.retrieve(searchText, vector!, depth);
       options.observe?.retrieved(searchText, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
-      const extractive = extractiveAnswer(focus, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
+      const extractiveOptions = options.extractive ?? DEFAULT_EXTRACTIVE;
+      let extractive = extractiveAnswer(focus, passages, termWeight, extractiveOptions);
+      if (extractive.abstained && followUp?.fallbackFocus) {
+        extractive = extractiveAnswer(followUp.fallbackFocus, passages, termWeight, extractiveOptions);
+      }
       const answer = writer ? await writer.write(searchText, passages, extractive) : extractive;
       const shown = showable(answer, extractive);
       if (!followUp) return shown;

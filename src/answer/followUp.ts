@@ -16,16 +16,19 @@ import { tokenize } from '../search/tokenize.ts';
  * - standalone: a follow-up that names enough itself (three or more content words, no pronoun
  *   pointing back, no "and ..." or "what about ...") is left as it is.
  *
- * Two texts come out: `focus`, the follow-up with its references filled in (what the quotes must
- * answer), and `question`, the focus plus the previous subject's remaining words (what passages
- * are searched with). The previous question's words help find the story; only the follow-up's
- * own words (and what stands for its pronouns) decide which sentence answers it.
+ * What comes out: `question`, the follow-up with its references filled in plus the previous
+ * subject's remaining words (what passages are searched with), and `focus`, the follow-up's own
+ * words with names for its pronouns (what the quotes are chosen for), falling back to
+ * `fallbackFocus` (the whole subject filled in) when the focus alone finds no answer. The previous
+ * question's words help find the story; the follow-up's own words decide which sentence answers.
  */
 export interface FollowUp {
   /** What passages are searched with: `focus` plus the rest of the previous question's subject. */
   question: string;
-  /** The follow-up with its references filled in: what the quotes are chosen for. */
+  /** What the quotes are chosen for: the follow-up's own words, names filled in for its pronouns. */
   focus: string;
+  /** What the quotes are chosen for when `focus` finds none: the follow-up with the whole previous subject filled in. */
+  fallbackFocus?: string;
   kind: 'reference' | 'ellipsis' | 'continuation' | 'standalone';
 }
 
@@ -65,6 +68,9 @@ function words(text: string): Word[] {
   return [...text.matchAll(WORD)].map((m) => ({ text: m[0].replace(/\.$/, (dot) => (/\p{Lu}\./u.test(m[0]) ? dot : '')), start: m.index, end: m.index + m[0].length }));
 }
 
+const MONTH_WORDS =
+  /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?/gi;
+const isMonth = (w: Word) => /^\p{Lu}/u.test(w.text) && new RegExp(`^${MONTH_WORDS.source}$`, 'i').test(w.text);
 const lower = (w: Word) => w.text.toLowerCase();
 const capitalised = (w: Word) => /^\p{Lu}/u.test(w.text) && w.text !== 'I';
 const numeric = (w: Word) => /^\d/.test(w.text);
@@ -119,6 +125,13 @@ function substitute(text: string, replace: (w: Word, next: Word | undefined, bef
   return { text: out + text.slice(at), replaced };
 }
 
+const GENERIC_TERMS = new Set(tokenize([...PRONOUN_VERBS].join(' ')));
+
+/** Content words a follow-up brings of its own ("happen" in "when did that happen?" is none). */
+function ownTerms(text: string): number {
+  return tokenize(text).filter((t) => !GENERIC_TERMS.has(t)).length;
+}
+
 /** Whether a demonstrative or "there" stands for something said before, not for a noun after it. */
 function pointsBack(word: string, next: Word | undefined, before: Word | undefined): boolean {
   // "is there a date?": existential, not a place.
@@ -156,32 +169,49 @@ export function combineFollowUp(previousQuestion: string, followUp: string): Fol
   const bare = rest !== '' && restWords.length > 0 && !QUESTION_WORDS.has(lower(restWords[0]!)) && !AUXILIARIES.has(lower(restWords[0]!));
   if (bare) {
     const base = previous.replace(/\s*\?+\s*$/, '');
-    const newName = restWords.some(capitalised);
-    const newNumber = restWords.some(numeric);
+    // A month stands in for a month, a number for a number, a name for the first name.
     const baseWords = words(base);
-    const old = newName ? names[0] : newNumber ? baseWords.find(numeric)?.text : undefined;
+    const old = restWords.some(isMonth)
+      ? baseWords.find(isMonth)?.text
+      : restWords.some(numeric)
+        ? baseWords.find(numeric)?.text
+        : restWords.some(capitalised)
+          ? namesIn(subject.replace(MONTH_WORDS, ' '))[0]
+          : undefined;
     // "and in 1985?" in place of "1986" in "... fall in 1986": the preposition is there already.
     const replacement = old ? rest.replace(new RegExp(`^(?:${[...PREPOSITIONS].join('|')})\\s+`, 'i'), '') : rest;
     const focus = old ? `${base.replace(old, replacement)}?` : `${base} ${rest}?`;
     return { question: focus, focus, kind: 'ellipsis' };
   }
 
-  // Pronouns and demonstratives stand for the previous question's names or subject.
-  const person = names[0] ?? subject;
-  const group = names.length >= 2 ? names.join(' and ') : subject;
-  const { text: focus, replaced } = substitute(followText, (w, next, before) => {
-    const word = lower(w);
-    if (PERSONAL.has(word)) return word === 'his' || word === 'hers' ? `${person}'s` : person;
-    if (PLURAL.has(word)) return word.startsWith('their') ? `${group}'s` : group;
-    if (THING.has(word) && pointsBack(word, next, before)) return subject;
-    return undefined;
-  });
-  if (replaced > 0) return { question: joined(focus, missingWords(focus, subject)), focus, kind: 'reference' };
+  // Pronouns and demonstratives stand for the previous question's names or subject. The quotes
+  // are first chosen for the follow-up's own words with only names filled in ("which barriers
+  // did it mention?" is about barriers); if that finds nothing, for the whole subject filled in.
+  const person = names[0];
+  const group = names.length >= 2 ? names.join(' and ') : undefined;
+  const fill = (all: boolean) =>
+    substitute(followText, (w, next, before) => {
+      const word = lower(w);
+      const possessive = word === 'his' || word === 'hers' || word.startsWith('their');
+      const by = PERSONAL.has(word) ? (person ?? (all ? subject : undefined))
+        : PLURAL.has(word) ? (group ?? (all ? subject : undefined))
+        : THING.has(word) && all && pointsBack(word, next, before) ? subject
+        : undefined;
+      return by !== undefined && possessive ? `${by}'s` : by;
+    });
+  const full = fill(true);
+  if (full.replaced > 0) {
+    const question = joined(full.text, missingWords(full.text, subject));
+    const names = fill(false).text;
+    if (ownTerms(names) === 0 || names === full.text) return { question, focus: full.text, kind: 'reference' };
+    return { question, focus: names, fallbackFocus: full.text, kind: 'reference' };
+  }
 
   const leans = ellipsis !== null || tokenize(followText).length < STANDALONE_TERMS;
   if (!leans) return { question: followText, focus: followText, kind: 'standalone' };
   const cleaned = ellipsis ? followText.slice(ellipsis[0].length) : followText;
   const question = joined(cleaned, missingWords(cleaned, subject));
-  // "when?" alone asks nothing the quotes could be chosen for: the previous subject is the focus too.
-  return { question, focus: tokenize(cleaned).length > 0 ? cleaned : question, kind: 'continuation' };
+  // "when?" alone asks nothing the quotes could be chosen for: the previous subject is the focus.
+  if (ownTerms(cleaned) === 0) return { question, focus: question, kind: 'continuation' };
+  return { question, focus: cleaned, fallbackFocus: question, kind: 'continuation' };
 }

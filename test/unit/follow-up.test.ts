@@ -29,6 +29,15 @@ describe('combineFollowUp', () => {
     expect(combineFollowUp(SUMMIT, 'When did it happen?').focus).toBe('When did the Trump–Putin summit happen?');
   });
 
+  it('chooses quotes for the follow-up\'s own words first, then with the subject filled in', () => {
+    expect(combineFollowUp('What did the Russian readout say about the call?', 'which barriers did it mention?')).toEqual({
+      question: 'which barriers did the Russian readout say about the call mention?',
+      focus: 'which barriers did it mention?',
+      fallbackFocus: 'which barriers did the Russian readout say about the call mention?',
+      kind: 'reference',
+    });
+  });
+
   it('fills "he" with the previous name and searches with the rest of the subject', () => {
     const f = combineFollowUp(RUBIO, 'what did he say?');
     expect(f.kind).toBe('reference');
@@ -44,7 +53,12 @@ describe('combineFollowUp', () => {
 
   it('adds the previous subject to "and what did Zelensky say?", choosing quotes for Zelensky', () => {
     const f = combineFollowUp(SUMMIT, 'and what did Zelensky say?');
-    expect(f).toEqual({ question: 'what did Zelensky say Trump–Putin summit?', focus: 'what did Zelensky say?', kind: 'continuation' });
+    expect(f).toEqual({
+      question: 'what did Zelensky say Trump–Putin summit?',
+      focus: 'what did Zelensky say?',
+      fallbackFocus: 'what did Zelensky say Trump–Putin summit?',
+      kind: 'continuation',
+    });
   });
 
   it('repeats the previous question with a new name or number for "what about X?" / "and in 1985?"', () => {
@@ -68,7 +82,10 @@ describe('combineFollowUp', () => {
       question: 'Who won the Super Bowl in Texas this year?',
       kind: 'standalone',
     });
-    expect(combineFollowUp('Where is the summit?', 'is there a date for it?').focus).toBe('is there a date for the summit?');
+    expect(combineFollowUp('Where is the summit?', 'is there a date for it?')).toMatchObject({
+      focus: 'is there a date for it?',
+      fallbackFocus: 'is there a date for the summit?',
+    });
     expect(combineFollowUp('Who did Rubio speak with?', 'what did the ministers say about that call?')).toMatchObject({
       focus: 'what did the ministers say about that call?',
       kind: 'continuation',
@@ -83,5 +100,13 @@ describe('combineFollowUp', () => {
     let previous = SUMMIT;
     for (let i = 0; i < 30; i++) previous = combineFollowUp(previous, `and what did minister${i} say about it?`).question;
     expect(previous.length).toBeLessThan(400);
+  });
+});
+
+describe('combineFollowUp with dates', () => {
+  it('puts a new month in place of the old one, not in place of a name', () => {
+    expect(
+      combineFollowUp('How much crude did OPEC produce in February 1987 according to the IEA?', 'and in January?').question,
+    ).toBe('How much crude did OPEC produce in January 1987 according to the IEA?');
   });
 });
