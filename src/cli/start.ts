@@ -3,6 +3,7 @@ import { LiveCoverage } from '../answer/liveCoverage.ts';
 import { QuestionError } from '../answer/question.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from '../indexing/embedder.ts';
 import { reindexAtStart } from '../indexing/reindex.ts';
+import { QuestionLog } from '../insights/questionLog.ts';
 import { formatAnswerForTerminal } from './formatAnswer.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, openCoverage, startup } from './runtime.ts';
@@ -24,9 +25,12 @@ async function main(): Promise<void> {
     open: async (index) => openCoverage(config, log, await embedder(), index),
   });
 
+  // Questions asked here or in Discord are logged for `npm run insights` (QUESTION_LOG; no user ids).
+  const questionLog = await QuestionLog.open(config.questionLog.file, { retentionDays: config.questionLog.retentionDays, log });
+
   if (config.discord.token) {
     const { runBot } = await import('../discord/bot.ts');
-    await runBot({ config, coverage, log });
+    await runBot({ config, coverage, log, questionLog });
     return;
   }
 
@@ -40,7 +44,11 @@ async function main(): Promise<void> {
   for await (const line of rl) {
     if (line.trim() === '') break;
     try {
-      process.stdout.write(`${formatAnswerForTerminal(await coverage.ask(line))}\n\n`);
+      const answer = await coverage.ask(line);
+      process.stdout.write(`${formatAnswerForTerminal(answer)}\n\n`);
+      await questionLog
+        .record({ question: answer.question, answered: !answer.abstained, source: 'terminal' })
+        .catch((err: unknown) => log.warn({ err }, 'could not write the question log'));
     } catch (err) {
       if (!(err instanceof QuestionError)) throw err;
       process.stdout.write(`${err.message}\n\n`);
@@ -48,6 +56,7 @@ async function main(): Promise<void> {
     rl.prompt();
   }
   rl.close();
+  await questionLog.close();
 }
 
 main().catch(exitWithError);

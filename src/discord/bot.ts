@@ -6,6 +6,8 @@ import { reindexInChildProcess } from '../indexing/reindexProcess.ts';
 import type { Logger } from '../log.ts';
 import type { BotContext } from './context.ts';
 import { loggableError } from './errors.ts';
+import { QuestionLog } from '../insights/questionLog.ts';
+import { Conversations } from './conversations.ts';
 import { FeedbackStore } from './feedback.ts';
 import { NO_MENTIONS } from './format.ts';
 import { handleInteraction } from './interactions.ts';
@@ -29,6 +31,8 @@ export interface BotOptions {
   readyTimeoutMs?: number;
   /** `/reindex`; by default `npm run index` of config's corpus and index in a child process (reindexProcess.ts). */
   reindex?: BotContext['reindex'];
+  /** The question log (`npm start` opens one for the terminal and the bot); by default opened from config. */
+  questionLog?: QuestionLog;
 }
 
 export interface Bot {
@@ -74,6 +78,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     askTimeoutMs: options.askTimeoutMs ?? 120_000,
     now: Date.now,
     reindex: options.reindex ?? ((onProgress) => reindexInChildProcess({ config, onProgress, command: 'Discord /reindex' })),
+    questionLog: options.questionLog ?? (await QuestionLog.open(config.questionLog.file, { retentionDays: config.questionLog.retentionDays, log })),
+    loggedQuestions: new BoundedMap<string, string>(RECENT_ANSWERS),
+    conversations: new Conversations(),
   };
 
   const client = new Client(clientOptions(config, options.messageContentIntent ?? config.discord.messageContentIntent));
@@ -153,6 +160,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       }
       await client.destroy();
       await context.feedback.flush();
+      await context.questionLog.close();
       log.info('Discord bot stopped');
     },
   };
