@@ -1,4 +1,5 @@
 import { tokenize } from '../search/tokenize.ts';
+import { wordRarity } from '../search/wordRarity.ts';
 import type { LogEntry, QuestionEntry } from './questionLog.ts';
 
 /**
@@ -8,9 +9,11 @@ import type { LogEntry, QuestionEntry } from './questionLog.ts';
  *
  * Grouping is lexical: a question is its set of content terms (src/search/tokenize.ts: stop words
  * dropped, stemmed, accents and month spellings folded), so "Where is the Trump-Putin summit?" and
- * "where will the trump putin summit be" are one group. A question joins the group whose terms it
- * shares most with (Jaccard similarity at least GROUP_SIMILARITY), else starts its own. A follow-up
- * is grouped as the question it was searched as ("when was that?" alone says nothing).
+ * "where will the trump putin summit be" are one group. Terms weigh by how rare they are in
+ * everyday English (src/search/wordRarity.ts), so sharing "ceasefire" counts for more than
+ * sharing "soon". A question joins the group whose terms it shares most with (weighted Jaccard
+ * similarity at least GROUP_SIMILARITY), else starts its own. A follow-up is grouped as the
+ * question it was searched as ("when was that?" alone says nothing).
  */
 export interface UnansweredGroup {
   /** The group's most asked wording (the latest on a tie). */
@@ -43,7 +46,11 @@ export interface InsightsOptions {
   top?: number;
 }
 
-export const GROUP_SIMILARITY = 0.5;
+/**
+ * Chosen on hand-made pairs: "will there be a ceasefire soon" / "Will there be a ceasefire in
+ * Ukraine?" score 0.40 (same story), "ceasefire in Ukraine" / "election in Ukraine" 0.36 (not).
+ */
+export const GROUP_SIMILARITY = 0.4;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function computeInsights(entries: readonly LogEntry[], options: InsightsOptions): Insights {
@@ -117,11 +124,17 @@ export function groupQuestions(questions: readonly Pick<QuestionEntry, 'question
     });
 }
 
+/** Shared terms' weight over all terms' weight, each term weighing by its rarity in English. */
 function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
   let shared = 0;
-  for (const t of a) if (b.has(t)) shared++;
-  return shared / (a.size + b.size - shared);
+  let all = 0;
+  for (const t of a) {
+    const w = wordRarity(t);
+    all += w;
+    if (b.has(t)) shared += w;
+  }
+  for (const t of b) if (!a.has(t)) all += wordRarity(t);
+  return all === 0 ? 0 : shared / all;
 }
 
 /** The report as plain text for the terminal (`npm run insights`). */

@@ -83,9 +83,14 @@ describe('insights', () => {
       { question: 'where will the trump putin summit be', at: at(2) },
       { question: 'What did Zelensky say about Europe?', at: at(2) },
       { question: 'Where is the Trump–Putin summit?', at: at(1) },
+      { question: 'Will there be a ceasefire in Ukraine?', at: at(3) },
+      { question: 'will there be a ceasefire soon', at: at(2) },
+      { question: 'Will there be an election in Ukraine?', at: at(1) },
     ]);
     expect(groups.map((g) => [g.question, g.count])).toEqual([
       ['Where is the Trump–Putin summit?', 3],
+      ['will there be a ceasefire soon', 2],
+      ['Will there be an election in Ukraine?', 1],
       ['What did Zelensky say about Europe?', 1],
     ]);
     expect(groups[0]!.variants).toHaveLength(2);
