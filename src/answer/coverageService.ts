@@ -87,7 +87,9 @@ function showable(answer: Answer, extractive: Answer): Answer {
       if (extractive.abstained && followUp?.fallbackFocus) {
         extractive = extractiveAnswer(followUp.fallbackFocus, passages, termWeight, extractiveOptions);
       }
-      const answer = writer ? await writer.write(searchText, passages, extractive) : extractive;
+      // A language model reads the follow-up and the question it follows as they were asked.
+      const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
+      const answer = writer ? await writer.write(writtenFor, passages, extractive) : extractive;
       const shown = showable(answer, extractive);
       if (!followUp) return shown;
       return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
