@@ -33,7 +33,7 @@ export async function askCoverage(ctx: BotContext, question: string, answerId: s
     const options = asking.previous ? { previousQuestion: asking.previous.searchedAs } : undefined;
     const answer = await Promise.race([ctx.coverage.ask(question, options), timeout]);
     ctx.answers.set(answerId, answer);
-    await logQuestion(ctx, answer, answerId, asking.guildId);
+    await logQuestion(ctx, answer, answerId, asking);
     return answer;
   } finally {
     clearTimeout(timer);
@@ -41,14 +41,15 @@ export async function askCoverage(ctx: BotContext, question: string, answerId: s
 }
 
 /** A failing question log never costs the member the answer. */
-async function logQuestion(ctx: BotContext, answer: Answer, answerId: string, guildId: string | null): Promise<void> {
+async function logQuestion(ctx: BotContext, answer: Answer, answerId: string, asking: Asking): Promise<void> {
   try {
     const id = await ctx.questionLog.record({
       question: answer.question,
       answered: !answer.abstained,
       source: 'discord',
-      guildId,
-      followUp: answer.followUp,
+      guildId: asking.guildId,
+      // Editors read the question followed as the member saw it, not the text it was searched as.
+      followUp: answer.followUp && asking.previous ? { previousQuestion: asking.previous.shown, searchedAs: answer.followUp.searchedAs } : undefined,
     });
     if (id) ctx.loggedQuestions.set(answerId, id);
   } catch (err) {

@@ -178,6 +178,9 @@ describe('question log and /insights', () => {
     const entries = await readEntries(h.config.questionLog.file);
     const followUp = entries.find((e) => e.type === 'question' && e.question === 'who said so?');
     expect(followUp).toMatchObject({ previousQuestion: SUMMIT, answered: true, source: 'discord', guildId: h.discord.ids.guildId });
+    // A follow-up of a follow-up is logged with the question as the member saw it, and what it was searched as.
+    const chained = entries.find((e) => e.type === 'question' && e.question === 'and when did they say it?');
+    expect(chained).toMatchObject({ previousQuestion: 'who said so?', searchedAs: expect.stringContaining('Trump–Putin summit') });
     expect(entries.filter((e) => e.type === 'feedback').map((e) => e.type === 'feedback' && e.vote)).toEqual(['helpful']);
   });
 
