@@ -95,6 +95,20 @@ const envSchema = z.object({
     }),
   ASK_RATE_LIMIT_PER_MINUTE: positiveInt(5),
   FEEDBACK_LOG: optionalText,
+  QUESTION_LOG: optionalText,
+  QUESTION_LOG_DAYS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 30;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 3650) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number of days from 0 (no log) to 3650, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: httpUrl,
   OPENAI_MODEL: optionalText,
@@ -165,6 +179,12 @@ export interface Config {
   feedPollMinutes: number;
   /** Feed state (state.json) and the followed-feeds list (followed.txt). */
   feedStateDir: string;
+  /** The local log of questions asked (no user ids), for `/insights` and `npm run insights`. */
+  questionLog: {
+    file: string;
+    /** Days a logged question is kept; 0: nothing is logged. */
+    retentionDays: number;
+  };
   /** Present only when OPENAI_API_KEY or OPENAI_BASE_URL is set. */
   llm?: {
     apiKey?: string;
@@ -210,6 +230,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     feeds: e.FEEDS,
     feedPollMinutes: e.FEED_POLL_MINUTES,
     feedStateDir: path.resolve(cwd, e.FEED_STATE_DIR ?? 'data/feeds'),
+    questionLog: {
+      file: path.resolve(cwd, e.QUESTION_LOG ?? 'data/questions.jsonl'),
+      retentionDays: e.QUESTION_LOG_DAYS,
+    },
     llm: llmEnabled
       ? {
           apiKey: e.OPENAI_API_KEY,

@@ -5,6 +5,7 @@ import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
 import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
 import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
+import { combineFollowUp } from './followUp.ts';
 import { validateQuestion } from './question.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
@@ -67,17 +68,31 @@ function showable(answer: Answer, extractive: Answer): Answer {
   }
 
   return {
-    // `options` (time of asking, follow-up context) are accepted here; the stages that use them read them.
-    async ask(rawQuestion: string, _options?: AskOptions): Promise<Answer> {
+    // `options.now` is accepted here for the stages that will read it.
+    async ask(rawQuestion: string, askOptions?: AskOptions): Promise<Answer> {
       const question = validateQuestion(rawQuestion);
-      const [vector] = await embedder.embed([question]);
+      // A follow-up is searched with the previous question's subject filled in, and its quotes
+      // are chosen for the follow-up itself (src/answer/followUp.ts).
+      const previousQuestion = askOptions?.previousQuestion?.replace(/\s+/g, ' ').trim();
+      const followUp = previousQuestion ? combineFollowUp(previousQuestion, question) : undefined;
+      const searchText = followUp?.question ?? question;
+      const focus = followUp?.focus ?? question;
+      const [vector] = await embedder.embed([searchText]);
       const depth = Math.max(PASSAGES_PER_ANSWER, options.observe?.depth ?? 0);
-      const ranked = retriever.retrieve(question, vector!, depth);
-      options.observe?.retrieved(question, ranked);
+      const ranked = retriever.retrieve(searchText, vector!, depth);
+      options.observe?.retrieved(searchText, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
-      const extractive = extractiveAnswer(question, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
-      const answer = writer ? await writer.write(question, passages, extractive) : extractive;
-      return showable(answer, extractive);
+      const extractiveOptions = options.extractive ?? DEFAULT_EXTRACTIVE;
+      let extractive = extractiveAnswer(focus, passages, termWeight, extractiveOptions);
+      if (extractive.abstained && followUp?.fallbackFocus) {
+        extractive = extractiveAnswer(followUp.fallbackFocus, passages, termWeight, extractiveOptions);
+      }
+      // A language model reads the follow-up and the question it follows as they were asked.
+      const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
+      const answer = writer ? await writer.write(writtenFor, passages, extractive) : extractive;
+      const shown = showable(answer, extractive);
+      if (!followUp) return shown;
+      return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
     },
 
     /** `passageId` is the stable id citations carry; undefined when this index lacks it. */

@@ -36,4 +36,10 @@ export interface Answer {
    * when it abstains; absent when there was nothing to judge.
    */
   confidence?: number;
+  /**
+   * Set when the question was answered as a follow-up: the question it followed, and the
+   * question actually searched with (the follow-up with the previous question's subject filled
+   * in; what a further follow-up builds on).
+   */
+  followUp?: { previousQuestion: string; searchedAs: string };
 }

@@ -7,9 +7,11 @@ import { DEFAULT_FETCH_LIMITS } from '../corpus/import/fetch.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from '../indexing/embedder.ts';
 import { reindexAtStart } from '../indexing/reindex.ts';
 import { reindexInChildProcess } from '../indexing/reindexProcess.ts';
+import { QuestionLog } from '../insights/questionLog.ts';
 import { formatAnswerForTerminal } from './formatAnswer.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, openCoverage, startup } from './runtime.ts';
+import type { Logger } from '../log.ts';
 
 /**
  * `npm start`: brings the index up to date with the corpus, then serves questions: the Discord
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
     open: async (index) => openCoverage(config, log, await embedder(), index),
   });
 
+  // Questions asked here or in Discord are logged for `npm run insights` (QUESTION_LOG; no user ids).
+  const questionLog = await QuestionLog.open(config.questionLog.file, { retentionDays: config.questionLog.retentionDays, log });
+
   // New and corrected feed articles are imported and re-indexed in child processes (as /reindex), under the same lock.
   const follower = new FeedFollower({
     config,
@@ -47,16 +52,17 @@ async function main(): Promise<void> {
   try {
     if (config.discord.token) {
       const { runBot } = await import('../discord/bot.ts');
-      await runBot({ config, coverage, log, feeds: () => follower.status() });
+      await runBot({ config, coverage, log, questionLog, feeds: () => follower.status() });
       return;
     }
-    await terminalSession(coverage);
+    await terminalSession(coverage, questionLog, log);
   } finally {
     await follower.stop();
+    await questionLog.close();
   }
 }
 
-async function terminalSession(coverage: LiveCoverage): Promise<void> {
+async function terminalSession(coverage: LiveCoverage, questionLog: QuestionLog, log: Logger): Promise<void> {
   const stats = coverage.stats();
   process.stdout.write(
     `Ask about the coverage (${stats.articles} articles, ${stats.passages} passages). Empty line or Ctrl-D to quit.\n`,
@@ -67,7 +73,11 @@ async function terminalSession(coverage: LiveCoverage): Promise<void> {
   for await (const line of rl) {
     if (line.trim() === '') break;
     try {
-      process.stdout.write(`${formatAnswerForTerminal(await coverage.ask(line))}\n\n`);
+      const answer = await coverage.ask(line);
+      process.stdout.write(`${formatAnswerForTerminal(answer)}\n\n`);
+      await questionLog
+        .record({ question: answer.question, answered: !answer.abstained, source: 'terminal' })
+        .catch((err: unknown) => log.warn({ err }, 'could not write the question log'));
     } catch (err) {
       if (!(err instanceof QuestionError)) throw err;
       process.stdout.write(`${err.message}\n\n`);

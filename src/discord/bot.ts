@@ -6,6 +6,8 @@ import { reindexInChildProcess } from '../indexing/reindexProcess.ts';
 import type { Logger } from '../log.ts';
 import type { BotContext } from './context.ts';
 import { loggableError } from './errors.ts';
+import { QuestionLog } from '../insights/questionLog.ts';
+import { Conversations } from './conversations.ts';
 import { FeedbackStore } from './feedback.ts';
 import { NO_MENTIONS } from './format.ts';
 import { handleInteraction } from './interactions.ts';
@@ -31,6 +33,8 @@ export interface BotOptions {
   reindex?: BotContext['reindex'];
   /** The followed feeds' status, for /about (when `npm start` follows feeds). */
   feeds?: BotContext['feeds'];
+  /** The question log (`npm start` opens one for the terminal and the bot); by default opened from config. */
+  questionLog?: QuestionLog;
 }
 
 export interface Bot {
@@ -77,6 +81,9 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     now: Date.now,
     reindex: options.reindex ?? ((onProgress) => reindexInChildProcess({ config, onProgress, command: 'Discord /reindex' })),
     feeds: options.feeds,
+    questionLog: options.questionLog ?? (await QuestionLog.open(config.questionLog.file, { retentionDays: config.questionLog.retentionDays, log })),
+    loggedQuestions: new BoundedMap<string, string>(RECENT_ANSWERS),
+    conversations: new Conversations(),
   };
 
   const client = new Client(clientOptions(config, options.messageContentIntent ?? config.discord.messageContentIntent));
@@ -156,6 +163,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
       }
       await client.destroy();
       await context.feedback.flush();
+      await context.questionLog.close();
       log.info('Discord bot stopped');
     },
   };

@@ -2,7 +2,8 @@ import { MessageFlags, PermissionFlagsBits, Routes, type ButtonInteraction } fro
 import { turnSourcesPage } from './commands/sources.ts';
 import type { BotContext } from './context.ts';
 import { decodeButtonId, type ButtonId, type Vote } from './customIds.ts';
-import { DiscordCodes, isDiscordError, UserError } from './errors.ts';
+import { DiscordCodes, isDiscordError, loggableError, UserError } from './errors.ts';
+import { showFollowUpModal } from './followUps.ts';
 import { sourcesMessage, textMessage, type ReplyPayload } from './format.ts';
 import { botHasAny, checkPreconditions, inGuild, memberHas, PIN_CAPABLE } from './preconditions.ts';
 import { sourcesFromAnswer, sourcesFromMessage } from './sourceViews.ts';
@@ -20,6 +21,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
       return pinAnswer(interaction, ctx);
     case 'articles':
       return turnSourcesPage(interaction, id.page, id.search, ctx);
+    case 'followUp':
+      return showFollowUpModal(interaction, ctx);
   }
 }
 
@@ -58,6 +61,13 @@ async function recordVote(interaction: ButtonInteraction, answerId: string, vote
     answer: ctx.answers.get(answerId),
   });
   if (outcome === 'duplicate') throw new UserError('alreadyVoted');
+  // The question log counts votes per logged question (answers from before a restart are not linked).
+  const logged = ctx.loggedQuestions.get(answerId);
+  if (logged) {
+    await ctx.questionLog.recordFeedback(logged, vote).catch((err: unknown) =>
+      ctx.log.warn({ err: loggableError(err) }, 'could not write feedback to the question log'),
+    );
+  }
   ctx.log.info({ answerId, userId: interaction.user.id, vote }, 'feedback recorded');
   const thanks = vote === 'helpful' ? 'Thanks! Recorded as helpful.' : 'Thanks! Recorded as not helpful; it helps us improve.';
   await interaction.reply(ephemeral(textMessage(thanks)));

@@ -4,6 +4,8 @@ import type { Answer } from '../answer/types.ts';
 import type { BuildProgress } from '../indexing/buildIndex.ts';
 import type { ReindexSummary } from '../indexing/reindex.ts';
 import type { Logger } from '../log.ts';
+import type { QuestionLog } from '../insights/questionLog.ts';
+import type { Conversations } from './conversations.ts';
 import type { FeedbackStore } from './feedback.ts';
 import type { BoundedMap, SeenIds } from './memory.ts';
 import type { SlidingWindowLimiter } from './rateLimit.ts';
@@ -22,6 +24,12 @@ export interface BotContext {
   /** Give up on one answer after this long (the interaction token lives 15 minutes). */
   askTimeoutMs: number;
   now(): number;
+  /** The local question log (no user ids), for /insights. */
+  questionLog: QuestionLog;
+  /** Question log ids of recent answers, by answer id: feedback is recorded against them. */
+  loggedQuestions: BoundedMap<string, string>;
+  /** Recent answers as conversation turns, for follow-up questions. */
+  conversations: Conversations;
   /** The incremental re-index of the corpus (`/reindex`); the coverage switches to its result by itself. */
   reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexSummary>;
   /** The followed feeds (last successful poll, article count), for /about; absent when none are followed. */

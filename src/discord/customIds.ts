@@ -9,6 +9,7 @@ export type ButtonId =
   | { kind: 'sources'; answerId: string; passageIds: readonly number[] }
   | { kind: 'vote'; answerId: string; vote: Vote }
   | { kind: 'pin'; answerId: string }
+  | { kind: 'followUp'; answerId: string }
   | { kind: 'articles'; page: number; search: string };
 
 export type Vote = 'helpful' | 'not_helpful';
@@ -30,6 +31,9 @@ export function encodeButtonId(id: ButtonId): string {
     case 'pin':
       encoded = `a:pin:${id.answerId}`;
       break;
+    case 'followUp':
+      encoded = `a:fu:${id.answerId}`;
+      break;
     case 'articles':
       encoded = `s:${id.page}:${id.search}`;
       break;
@@ -40,7 +44,7 @@ export function encodeButtonId(id: ButtonId): string {
 
 /** The button a custom id names, or undefined for ids this bot did not make. */
 export function decodeButtonId(customId: string): ButtonId | undefined {
-  const answer = /^a:(src|up|down|pin):(\d{1,25})(?::([\d,]*))?$/.exec(customId);
+  const answer = /^a:(src|up|down|pin|fu):(\d{1,25})(?::([\d,]*))?$/.exec(customId);
   if (answer) {
     const [, code, answerId] = answer as unknown as [string, string, string, string | undefined];
     if (code === 'src') {
@@ -51,9 +55,25 @@ export function decodeButtonId(customId: string): ButtonId | undefined {
     }
     if (answer[3] !== undefined) return undefined;
     if (code === 'pin') return { kind: 'pin', answerId };
+    if (code === 'fu') return { kind: 'followUp', answerId };
     return { kind: 'vote', answerId, vote: code === 'up' ? 'helpful' : 'not_helpful' };
   }
   const articles = /^s:(\d{1,6}):(.*)$/s.exec(customId);
   if (articles) return { kind: 'articles', page: Number(articles[1]), search: articles[2] ?? '' };
   return undefined;
+}
+
+/**
+ * The "Ask a follow-up" modal names the answer message it follows (its custom id comes back with
+ * the submitted text); the text input inside it is FOLLOW_UP_INPUT.
+ */
+export const FOLLOW_UP_INPUT = 'question';
+
+export function encodeFollowUpModalId(answerMessageId: string): string {
+  return `fu:${answerMessageId}`;
+}
+
+/** The answer message a follow-up modal belongs to, or undefined for modals this bot did not make. */
+export function decodeFollowUpModalId(customId: string): string | undefined {
+  return /^fu:(\d{1,25})$/.exec(customId)?.[1];
 }

@@ -25,7 +25,9 @@ export type UserErrorCode =
   | 'unknownButton'
   | 'memberCannotReindex'
   | 'reindexRunning'
-  | 'reindexFailed';
+  | 'reindexFailed'
+  | 'followUpUnavailable'
+  | 'memberCannotViewInsights';
 
 export interface UserErrorDetails {
   /** questionTooLong: the question's length. */
@@ -97,6 +99,10 @@ export function userMessage(error: UserError): string {
       return `A re-index is already running${d.since ? ` (since <t:${Math.floor(Date.parse(d.since) / 1000)}:T>)` : ''}; try again when it has finished.`;
     case 'reindexFailed':
       return `The re-index failed; the index in use is unchanged. ${d.problem ?? ''}`.trim();
+    case 'followUpUnavailable':
+      return 'That message is not an answer of mine, so there is nothing to follow up on. Ask with /ask.';
+    case 'memberCannotViewInsights':
+      return 'Only members with the Manage Server permission can see what readers asked.';
   }
 }
 

@@ -2,18 +2,20 @@
  * Pure presentation: answers, sources, article lists and stats -> Discord message payloads
  * (raw API JSON), within Discord's limits. No I/O; everything here is unit-tested.
  */
-import { ButtonStyle, ComponentType } from 'discord.js';
+import { ButtonStyle, ComponentType, TextInputStyle } from 'discord.js';
 import type {
   APIActionRowComponent,
   APIButtonComponent,
   APIComponentInMessageActionRow,
   APIEmbed,
   APIEmbedField,
+  APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { CoverageStats, SourcePassage } from '../answer/coverage.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { ArticleSummary } from '../corpus/article.ts';
 import type { FeedStatus } from '../corpus/feeds/follower.ts';
+import type { Insights } from '../insights/insights.ts';
 import { encodeButtonId } from './customIds.ts';
 import { DISCORD_LIMITS } from './limits.ts';
 import { escapeMarkdown, fitEscaped, fitRendered, truncateAtWord } from './text.ts';
@@ -34,6 +36,8 @@ const COLOR_INFO = 0x4a5568;
 
 /** More quotes than this are left to the Sources view (each field holds one quote). */
 const MAX_QUOTE_FIELDS = 10;
+
+export const FOLLOWING_PREFIX = 'Following: ';
 
 export const ANSWER_FOOTER = 'Answered only from the indexed coverage. Quotes are verbatim; Sources shows the full passages.';
 export const ABSTAIN_FOOTER = 'Answered only from the indexed coverage.';
@@ -143,7 +147,7 @@ function answerDescription(answer: Answer, shownQuotes: number, budget: number):
   return [text, ...extras].join('\n\n');
 }
 
-export function answerEmbed(answer: Answer): APIEmbed {
+export function answerEmbed(answer: Answer, following?: string): APIEmbed {
   const shown = answer.citations.slice(0, MAX_QUOTE_FIELDS);
   const title = fitEscaped(answer.question, DISCORD_LIMITS.embedTitle);
   const footer = answer.abstained ? ABSTAIN_FOOTER : ANSWER_FOOTER;
@@ -157,6 +161,8 @@ export function answerEmbed(answer: Answer): APIEmbed {
       fields: shown.map((c) => citationField(c, quoteBudget)),
       footer: { text: footer },
     };
+    // A follow-up says which question it followed; author names are plain text, like titles.
+    if (following) embed.author = { name: truncateAtWord(`${FOLLOWING_PREFIX}${following}`, DISCORD_LIMITS.embedTitle) };
     const description = answerDescription(answer, shown.length, descriptionBudget);
     if (description) embed.description = description;
     const excess = embedLength(embed) - DISCORD_LIMITS.embedTotal;
@@ -182,7 +188,7 @@ function button(customId: string, label: string, style: ButtonStyle, emoji?: str
   } as APIButtonComponent;
 }
 
-export const BUTTON_LABELS = { sources: 'Sources', helpful: 'Helpful', notHelpful: 'Not helpful', pin: 'Pin' } as const;
+export const BUTTON_LABELS = { sources: 'Sources', helpful: 'Helpful', notHelpful: 'Not helpful', pin: 'Pin', followUp: 'Ask a follow-up' } as const;
 
 export function answerButtons(answer: Answer, answerId: string): APIActionRowComponent<APIComponentInMessageActionRow> {
   const buttons: APIButtonComponent[] = [];
@@ -194,14 +200,19 @@ export function answerButtons(answer: Answer, answerId: string): APIActionRowCom
     button(encodeButtonId({ kind: 'vote', answerId, vote: 'helpful' }), BUTTON_LABELS.helpful, ButtonStyle.Secondary, '👍'),
     button(encodeButtonId({ kind: 'vote', answerId, vote: 'not_helpful' }), BUTTON_LABELS.notHelpful, ButtonStyle.Secondary, '👎'),
     button(encodeButtonId({ kind: 'pin', answerId }), BUTTON_LABELS.pin, ButtonStyle.Secondary, '📌'),
+    button(encodeButtonId({ kind: 'followUp', answerId }), BUTTON_LABELS.followUp, ButtonStyle.Secondary, '💬'),
   );
   return { type: ComponentType.ActionRow, components: buttons };
 }
 
-/** The public reply to a question: one embed with the quotes, and the answer's buttons. */
-export function answerMessage(answer: Answer, answerId: string): ReplyPayload {
+/**
+ * The public reply to a question: one embed with the quotes, and the answer's buttons. A
+ * follow-up's embed says above its title which question it followed (`following`, as that
+ * answer showed it).
+ */
+export function answerMessage(answer: Answer, answerId: string, following?: string): ReplyPayload {
   return {
-    embeds: [answerEmbed(answer)],
+    embeds: [answerEmbed(answer, following)],
     components: [answerButtons(answer, answerId)],
     allowedMentions: NO_MENTIONS,
   };
@@ -365,5 +376,67 @@ export function aboutMessage(stats: CoverageStats, feeds?: FeedStatus[]): ReplyP
     footer: { text: 'Ask with /ask, or mention me with a question.' },
   };
   if (feeds && feeds.length > 0) embed.fields!.push({ name: `Followed feeds (${feeds.length})`, value: feedLines(feeds), inline: false });
+  return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follow-up modal
+
+/**
+ * "Ask a follow-up": a modal (interaction callback type 9) with one text input, in a Label
+ * component, for the question that follows `question`.
+ */
+export function followUpModal(modalId: string, inputId: string, question: string, maxLength: number): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: modalId,
+    title: 'Ask a follow-up',
+    components: [
+      {
+        type: ComponentType.Label,
+        label: 'Your follow-up question',
+        description: truncateAtWord(`Following: ${question}`, 100),
+        component: {
+          type: ComponentType.TextInput,
+          custom_id: inputId,
+          style: TextInputStyle.Paragraph,
+          min_length: 1,
+          max_length: maxLength,
+          required: true,
+          placeholder: truncateAtWord('e.g. "when was that?" or "and what did Zelensky say?"', 100),
+        },
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Insights (/insights)
+
+/** What readers asked (src/insights/insights.ts), as one embed: counts, then the unanswered list. */
+export function insightsMessage(report: Insights): ReplyPayload {
+  const pct = Math.round(report.answeredShare * 100);
+  const lines = report.unanswered.map((g, i) => {
+    const also = g.variants.length > 0 ? ` (+${g.variants.length} similar)` : '';
+    return `${i + 1}. ${fitEscaped(g.question, 300)} — **${g.count}×**${also}`;
+  });
+  const description =
+    report.questions === 0
+      ? 'No questions were asked in this period.'
+      : lines.length === 0
+        ? 'Every question was answered.'
+        : `**Most asked questions the coverage did not answer**\n${lines.join('\n')}`;
+  const embed: APIEmbed = {
+    color: COLOR_INFO,
+    title: `Questions in the last ${report.days} day${report.days === 1 ? '' : 's'}`,
+    description: truncateAtWord(description, DISCORD_LIMITS.embedDescription),
+    fields: [
+      { name: 'Questions', value: String(report.questions), inline: true },
+      { name: 'Answered', value: `${report.answered} (${pct}%)`, inline: true },
+      { name: 'Not answered', value: String(report.declined), inline: true },
+      { name: 'Helpful', value: String(report.feedback.helpful), inline: true },
+      { name: 'Not helpful', value: String(report.feedback.notHelpful), inline: true },
+    ],
+    footer: { text: `${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} · from the local question log (no user ids)` },
+  };
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
 }

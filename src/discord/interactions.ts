@@ -1,9 +1,11 @@
 import type { ChatInputCommandInteraction, Interaction, MessageContextMenuCommandInteraction } from 'discord.js';
+import { runInsights } from './commands/insights.ts';
+import { answerFollowUpModal } from './followUps.ts';
 import { handleButton } from './buttons.ts';
 import { runAbout } from './commands/about.ts';
 import { runAsk } from './commands/ask.ts';
 import { runAskAboutMessage } from './commands/askContextMenu.ts';
-import { aboutCommand, askAboutMessageCommand, askCommand, reindexCommand, sourcesCommand } from './commands/definitions.ts';
+import { aboutCommand, askAboutMessageCommand, askCommand, insightsCommand, reindexCommand, sourcesCommand } from './commands/definitions.ts';
 import { runReindex } from './commands/reindex.ts';
 import { runSources } from './commands/sources.ts';
 import type { BotContext } from './context.ts';
@@ -17,6 +19,7 @@ const chatCommands: Record<string, Handler<ChatInputCommandInteraction>> = {
   [sourcesCommand.name]: runSources,
   [aboutCommand.name]: runAbout,
   [reindexCommand.name]: runReindex,
+  [insightsCommand.name]: runInsights,
 };
 
 const messageCommands: Record<string, Handler<MessageContextMenuCommandInteraction>> = {
@@ -25,7 +28,7 @@ const messageCommands: Record<string, Handler<MessageContextMenuCommandInteracti
 
 /**
  * One entry point for every interaction, routed to one handler per kind (chat command, message
- * context menu, button). Each interaction is handled at most once, whatever the gateway
+ * context menu, button, follow-up modal). Each interaction is handled at most once, whatever the gateway
  * replays, and a failure is answered (ephemerally) without taking the bot down.
  */
 export async function handleInteraction(interaction: Interaction, ctx: BotContext): Promise<void> {
@@ -45,6 +48,8 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
       await run(interaction, ctx);
     } else if (interaction.isButton()) {
       await handleButton(interaction, ctx);
+    } else if (interaction.isModalSubmit()) {
+      await answerFollowUpModal(interaction, ctx);
     }
   } catch (err) {
     await reportFailure(interaction, err, ctx.log);

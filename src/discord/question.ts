@@ -29,3 +29,14 @@ export function questionFromText(raw: string, options: QuestionTextOptions = {})
 export function mentionsAny(content: string, ids: readonly string[]): boolean {
   return ids.some((id) => new RegExp(`<@[!&]?${id}>`).test(content));
 }
+
+const QUESTION_START = /^(?:and|but|so|also|what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)\b/i;
+
+/**
+ * Whether a reply to one of the bot's answers reads as a question ("when was that?", "and what
+ * did Zelensky say"), not as "thanks!". Only replies without an explicit mention are judged.
+ */
+export function looksLikeQuestion(text: string): boolean {
+  const t = text.trim();
+  return /\?\s*$/.test(t) || QUESTION_START.test(t);
+}

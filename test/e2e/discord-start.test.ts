@@ -38,6 +38,7 @@ it('npm start runs the bot until SIGTERM, building the index first', async () =>
       INDEX_DIR: path.join(dir, 'index'),
       EMBEDDING_MODEL: OFFLINE_MODEL,
       FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
+      QUESTION_LOG: path.join(dir, 'questions.jsonl'),
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

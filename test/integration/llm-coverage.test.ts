@@ -98,3 +98,33 @@ describe('written answers from the seed coverage', () => {
     for (const c of answer.citations) expect(body.slice(c.start, c.end)).toBe(c.quote);
   });
 });
+
+describe('written answers to follow-ups', () => {
+  it('give the model the follow-up with the question it follows, and show the follow-up as asked', async () => {
+    let prompt = '';
+    server.reply((request) => {
+      prompt = request.body!.messages[1]!.content;
+      return {
+        content: JSON.stringify({
+          answerable: true,
+          claims: [
+            {
+              text: 'The Saudi Foreign Ministry said so.',
+              quotes: [{ passage: passageNumberContaining(request, 'Saudi Arabia will reportedly'), quote: 'the Saudi Foreign Ministry said on Feb. 14' }],
+            },
+          ],
+        }),
+      };
+    });
+
+    const answer = await coverage.ask('who said so?', { previousQuestion: 'Where will the Trump-Putin summit be held?' });
+
+    expect(prompt).toContain('who said so? (a follow-up to: Where will the Trump-Putin summit be held?)');
+    expect(answer).toMatchObject({ mode: 'llm', question: 'who said so?' });
+    expect(answer.followUp).toEqual({
+      previousQuestion: 'Where will the Trump-Putin summit be held?',
+      searchedAs: 'who said so Trump-Putin summit held?',
+    });
+    expect(body.slice(answer.citations[0]!.start, answer.citations[0]!.end)).toBe(answer.citations[0]!.quote);
+  });
+});

@@ -54,3 +54,19 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/FEED_POLL_MINUTES must be a number of minutes above 0 \(fractions allowed, e\.g\. 0\.5\), got "0"/);
   });
 });
+
+describe('question log settings', () => {
+  it('logs to data/questions.jsonl for 30 days by default; QUESTION_LOG_DAYS=0 turns it off', () => {
+    expect(loadConfig({}, '/app').questionLog).toEqual({ file: '/app/data/questions.jsonl', retentionDays: 30 });
+    expect(loadConfig({ QUESTION_LOG: 'logs/q.jsonl', QUESTION_LOG_DAYS: '0' }, '/app').questionLog).toEqual({
+      file: '/app/logs/q.jsonl',
+      retentionDays: 0,
+    });
+  });
+
+  it('refuses a retention that is not a whole number of days', () => {
+    for (const bad of ['-1', '7.5', 'week']) {
+      expect(() => loadConfig({ QUESTION_LOG_DAYS: bad })).toThrow(/QUESTION_LOG_DAYS must be a whole number of days from 0 \(no log\)/);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { ComponentType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation } from '../../src/answer/types.ts';
 import { decodeButtonId } from '../../src/discord/customIds.ts';
@@ -7,6 +8,8 @@ import {
   articleListMessage,
   BUTTON_LABELS,
   embedLength,
+  followUpModal,
+  insightsMessage,
   limitViolations,
   sourcesMessage,
   textMessage,
@@ -69,16 +72,17 @@ describe('answerMessage', () => {
     expect(fieldsOf(msg)[0]!.value).toBe('> A quote.');
   });
 
-  it('has Sources, Helpful, Not helpful and Pin buttons whose ids name the answer', () => {
+  it('has Sources, Helpful, Not helpful, Pin and Ask a follow-up buttons whose ids name the answer', () => {
     const msg = answerMessage(answer([citation(1, 'One.'), citation(2, 'Two.', { passageId: 7 })]), '998877665544332211');
     const buttons = msg.components[0]!.components as Array<{ label: string; custom_id: string }>;
-    expect(buttons.map((b) => b.label)).toEqual(['Sources', 'Helpful', 'Not helpful', 'Pin']);
+    expect(buttons.map((b) => b.label)).toEqual(['Sources', 'Helpful', 'Not helpful', 'Pin', 'Ask a follow-up']);
     expect(BUTTON_LABELS.pin).toBe('Pin');
     expect(buttons.map((b) => decodeButtonId(b.custom_id))).toEqual([
       { kind: 'sources', answerId: '998877665544332211', passageIds: [101, 7] },
       { kind: 'vote', answerId: '998877665544332211', vote: 'helpful' },
       { kind: 'vote', answerId: '998877665544332211', vote: 'not_helpful' },
       { kind: 'pin', answerId: '998877665544332211' },
+      { kind: 'followUp', answerId: '998877665544332211' },
     ]);
   });
 
@@ -91,7 +95,7 @@ describe('answerMessage', () => {
     expect(embed.description).toContain("The coverage doesn't answer that");
     expect(embed.fields).toEqual([]);
     const labels = (msg.components[0]!.components as Array<{ label: string }>).map((b) => b.label);
-    expect(labels).toEqual(['Helpful', 'Not helpful', 'Pin']);
+    expect(labels).toEqual(['Helpful', 'Not helpful', 'Pin', 'Ask a follow-up']);
   });
 
   it('shortens a long quote at a word boundary with an ellipsis, keeping the citation number and a verbatim prefix', () => {
@@ -328,5 +332,47 @@ describe('aboutMessage with followed feeds', () => {
     expect(value).toMatch(/\n…and \d+ more$/);
     const shown = value.split('\n').length - 1;
     expect(value.endsWith(`…and ${40 - shown} more`)).toBe(true);
+  });
+});
+
+describe('follow-up answers', () => {
+  it('say above the title which question they followed, within the limits', () => {
+    const msg = answerMessage(answer([citation(1, 'On Feb. 15.')], { question: 'when did they talk?' }), '1', 'Who did *Rubio* call?');
+    expect(msg.embeds[0]!.author?.name).toBe('Following: Who did *Rubio* call?');
+    expect(msg.embeds[0]!.title).toBe('when did they talk?');
+    const long = answerMessage(answer([citation(1, words(400))]), '1', words(100));
+    expect(long.embeds[0]!.author!.name.length).toBeLessThanOrEqual(256);
+    expect(limitViolations(long)).toEqual([]);
+  });
+
+  it('the follow-up modal has one required text input in a Label, within Discord\'s lengths', () => {
+    const modal = followUpModal('fu:123', 'question', words(80), 500);
+    expect(modal.title.length).toBeLessThanOrEqual(45);
+    expect(modal.components).toEqual([
+      expect.objectContaining({
+        type: ComponentType.Label,
+        label: 'Your follow-up question',
+        component: expect.objectContaining({ type: ComponentType.TextInput, custom_id: 'question', required: true, max_length: 500 }),
+      }),
+    ]);
+    expect((modal.components[0] as { description: string }).description.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('insightsMessage', () => {
+  it('shows counts and the unanswered list, escaped and within the limits', () => {
+    const report = {
+      days: 7, from: '2026-03-03T12:00:00.000Z', to: '2026-03-10T12:00:00.000Z', questions: 4, answered: 1, declined: 3, answeredShare: 0.25,
+      unanswered: [
+        { question: 'Will there be a *ceasefire*?', count: 2, variants: ['will there be a ceasefire soon'], lastAskedAt: '2026-03-09T10:00:00.000Z' },
+        ...Array.from({ length: 9 }, (_, i) => ({ question: words(60, `q${i}x`), count: 1, variants: [], lastAskedAt: '2026-03-09T10:00:00.000Z' })),
+      ],
+      feedback: { helpful: 1, notHelpful: 2 },
+    };
+    const msg = insightsMessage(report);
+    const embed = msg.embeds[0]!;
+    expect(embed.description).toContain('1. Will there be a \\*ceasefire\\*? — **2×** (+1 similar)');
+    expect(Object.fromEntries(embed.fields!.map((f) => [f.name, f.value]))).toMatchObject({ Answered: '1 (25%)', 'Not helpful': '2' });
+    expect(limitViolations(msg)).toEqual([]);
   });
 });

@@ -60,13 +60,32 @@ export const reindexCommand = {
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
 } as const;
 
+/** Manage Server only, like /reindex: what readers asked, for editors. */
+export const insightsCommand = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'insights',
+  description: "What readers asked lately, and what the coverage could not answer (Manage Server only).",
+  contexts: GUILD_ONLY,
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Integer,
+      name: 'days',
+      description: 'How many days back (default 7)',
+      required: false,
+      min_value: 1,
+      max_value: 365,
+    },
+  ],
+} as const;
+
 export const askAboutMessageCommand = {
   type: ApplicationCommandType.Message,
   name: 'Ask the coverage',
   contexts: GUILD_ONLY,
 } as const;
 
-export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, reindexCommand, askAboutMessageCommand] as const;
+export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, reindexCommand, askAboutMessageCommand, insightsCommand] as const;
 
 type WithOptions = { options: readonly { name: string }[] };
 

@@ -35,6 +35,8 @@ const REQUIRED_INTENT: Partial<Record<string, number>> = {
   [GatewayDispatchEvents.ChannelUpdate]: GatewayIntentBits.Guilds,
   [GatewayDispatchEvents.ChannelDelete]: GatewayIntentBits.Guilds,
   [GatewayDispatchEvents.ChannelPinsUpdate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ThreadCreate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ThreadUpdate]: GatewayIntentBits.Guilds,
   [GatewayDispatchEvents.MessageCreate]: GatewayIntentBits.GuildMessages,
   [GatewayDispatchEvents.MessageUpdate]: GatewayIntentBits.GuildMessages,
   [GatewayDispatchEvents.MessageDelete]: GatewayIntentBits.GuildMessages,

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayDispatchEvents, MessageFlags } from 'discord-api-types/v10';
-import type { APIApplicationCommand, APIMessage } from 'discord-api-types/v10';
+import type { APIApplicationCommand, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { resolveConfig } from './config.ts';
 import type { DiscordEmulatorOptions, ResolvedConfig } from './config.ts';
 import {
@@ -20,11 +20,15 @@ import {
   dispatchChatInputCommand,
   dispatchMessageCommand,
   sendUserMessage,
+  startThread,
+  submitModal,
 } from './dispatchers.ts';
 import type {
   ButtonClickOptions,
   ChatInputCommandOptions,
   MessageCommandOptions,
+  ModalSubmitOptions,
+  StartThreadOptions,
   UserMessageOptions,
 } from './dispatchers.ts';
 import { Gateway, RESUME_PATH } from './gateway.ts';
@@ -50,6 +54,8 @@ export type {
   ChatInputCommandOptions,
   InteractionActor,
   MessageCommandOptions,
+  ModalSubmitOptions,
+  StartThreadOptions,
   UserMessageOptions,
 } from './dispatchers.ts';
 export type { DropOptions, GatewaySessionInfo } from './gateway.ts';
@@ -209,6 +215,16 @@ export class DiscordEmulator {
     return this.#handle(dispatchMessageCommand(this.#context, options));
   }
 
+  /** Submits the modal the bot showed in answer to `interactionId` (MODAL_SUBMIT), as its user. */
+  submitModal(options: ModalSubmitOptions): DispatchedInteraction {
+    return this.#handle(submitModal(this.#context, options));
+  }
+
+  /** A member starts a public thread from a message (THREAD_CREATE); post in it with `sendUserMessage({ channelId })`. */
+  startThread(options: StartThreadOptions): APIThreadChannel {
+    return startThread(this.#context, options);
+  }
+
   /** Posts a message as a user (or another bot) and sends MESSAGE_CREATE. */
   sendUserMessage(options: UserMessageOptions): APIMessage {
     return sendUserMessage(this.#context, options);
@@ -239,7 +255,7 @@ export class DiscordEmulator {
     return this.#recorder.gatewayFrames(filter);
   }
 
-  /** Non-ephemeral messages of a channel, oldest first. */
+  /** Non-ephemeral messages of a channel or thread, oldest first. */
   messages(channelId: string = this.config.channelId): APIMessage[] {
     return [...this.#state.channelMessages(channelId)];
   }

@@ -37,8 +37,11 @@ import type {
   APIMessageComponentGuildInteraction,
   APIOverwrite,
   APIRole,
+  APIModalSubmitGuildInteraction,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
+  APIModalSubmissionComponent,
   GatewayGuildCreateDispatchData,
   GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
@@ -253,7 +256,7 @@ export interface InteractionEnvelope {
   token: string;
   applicationId: string;
   guildId: string;
-  channel: APITextChannel;
+  channel: APITextChannel | APIThreadChannel;
   member: APIGuildMember;
   /** Total permissions of the invoking member in the channel, as Discord computes them. */
   memberPermissions: bigint;
@@ -343,4 +346,41 @@ export function messageCommandInteraction(
       resolved: { messages: { [target.id]: target } },
     },
   };
+}
+
+/** MODAL_SUBMIT: the values the user typed, in the shape of the modal the bot showed. */
+export function modalSubmitInteraction(
+  envelope: InteractionEnvelope,
+  customId: string,
+  components: APIModalSubmissionComponent[],
+  message: APIMessage | undefined,
+): APIModalSubmitGuildInteraction {
+  return {
+    ...interactionBase(envelope),
+    type: InteractionType.ModalSubmit,
+    data: { custom_id: customId, components },
+    ...(message ? { message } : {}),
+  } as APIModalSubmitGuildInteraction;
+}
+
+/** A public thread started from a message: it takes the message's id, as on Discord. */
+export function threadObject(init: { id: string; guildId: string; parentId: string; ownerId: string; name: string }): APIThreadChannel {
+  const now = new Date().toISOString();
+  return {
+    id: init.id,
+    type: ChannelType.PublicThread,
+    guild_id: init.guildId,
+    parent_id: init.parentId,
+    owner_id: init.ownerId,
+    name: init.name,
+    last_message_id: null,
+    last_pin_timestamp: null,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    total_message_sent: 0,
+    flags: 0 as ChannelFlags,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: now, locked: false, create_timestamp: now },
+    applied_tags: [],
+  } as APIThreadChannel;
 }

@@ -10,6 +10,7 @@ import type {
   APIMessage,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   InteractionResponseType,
 } from 'discord-api-types/v10';
@@ -22,7 +23,10 @@ import { SnowflakeGenerator } from './snowflake.ts';
 /** A user known to the emulator: a key from the config, or any known user id. */
 export type UserRef = 'bot' | 'moderator' | 'member' | 'otherBot' | (string & {});
 
-export type InteractionKind = 'chatInput' | 'button' | 'messageCommand';
+export type InteractionKind = 'chatInput' | 'button' | 'messageCommand' | 'modalSubmit';
+
+/** A channel messages can be posted in: the guild's text channel, or a thread in it. */
+export type MessageChannel = APITextChannel | APIThreadChannel;
 
 export interface InteractionCallbackRecord {
   type: InteractionResponseType;
@@ -74,6 +78,8 @@ export interface PinRecord {
 const EVERYONE_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.ReadMessageHistory |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles |
@@ -93,6 +99,8 @@ export class EmulatorState {
   readonly roles = new Map<string, APIRole>();
   readonly members = new Map<string, APIGuildMember>();
   readonly channels = new Map<string, APITextChannel>();
+  /** Threads by id; a thread started from a message has that message's id. */
+  readonly threads = new Map<string, APIThreadChannel>();
   /** Non-ephemeral messages per channel, oldest first. */
   readonly messages = new Map<string, APIMessage[]>();
   readonly pins = new Map<string, PinRecord[]>();
@@ -182,7 +190,21 @@ export class EmulatorState {
     return channel;
   }
 
+  /** A text channel or a thread. */
+  messageChannel(id: string): MessageChannel | undefined {
+    return this.channels.get(id) ?? this.threads.get(id);
+  }
+
+  requireMessageChannel(id: string): MessageChannel {
+    const channel = this.messageChannel(id);
+    if (!channel) throw new Error(`Discord emulator: unknown channel ${id}`);
+    return channel;
+  }
+
+  /** Threads take their permissions from their parent channel, as on Discord. */
   permissionsIn(channelId: string, userId: string): bigint {
+    const thread = this.threads.get(channelId);
+    if (thread?.parent_id) return this.permissionsIn(thread.parent_id, userId);
     const member = this.members.get(userId);
     const channel = this.channels.get(channelId);
     if (!member || !channel) return 0n;
@@ -231,8 +253,13 @@ export class EmulatorState {
 
   addChannelMessage(message: APIMessage): void {
     this.channelMessages(message.channel_id).push(message);
-    const channel = this.channels.get(message.channel_id);
+    const channel = this.messageChannel(message.channel_id);
     if (channel) channel.last_message_id = message.id;
+    const thread = this.threads.get(message.channel_id);
+    if (thread) {
+      thread.message_count = (thread.message_count ?? 0) + 1;
+      thread.total_message_sent = (thread.total_message_sent ?? 0) + 1;
+    }
   }
 
   removeChannelMessage(channelId: string, messageId: string): boolean {

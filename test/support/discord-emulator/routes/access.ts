@@ -1,12 +1,14 @@
 /** Lookups and permission checks shared by the REST routes, failing with Discord's errors. */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import type { APIMessage, APITextChannel } from 'discord-api-types/v10';
+import type { APIMessage } from 'discord-api-types/v10';
 import { DiscordErrors } from '../errors.ts';
 import { hasAll, hasAny } from '../permissions.ts';
 import type { EmulatorContext } from '../router.ts';
+import type { MessageChannel } from '../state.ts';
 
-export function requireChannel(context: EmulatorContext, channelId: string | undefined): APITextChannel {
-  const channel = channelId ? context.state.channels.get(channelId) : undefined;
+/** A text channel or a thread (10003 Unknown Channel otherwise). */
+export function requireChannel(context: EmulatorContext, channelId: string | undefined): MessageChannel {
+  const channel = channelId ? context.state.messageChannel(channelId) : undefined;
   if (!channel) throw DiscordErrors.unknownChannel();
   return channel;
 }

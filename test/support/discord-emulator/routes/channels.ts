@@ -18,6 +18,11 @@ import { requireBotPermissions, requireChannel, requireChannelMessage } from './
 
 const MAX_PINS = 250;
 
+/** Threads need SEND_MESSAGES_IN_THREADS instead of SEND_MESSAGES. */
+function sendPermission(context: EmulatorContext, channelId: string): bigint {
+  return context.state.threads.has(channelId) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+}
+
 /** Flags a bot may set on a normal channel message; EPHEMERAL only exists for interaction responses. */
 const SETTABLE_MESSAGE_FLAGS =
   MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
@@ -38,7 +43,7 @@ export const channelRoutes: Route[] = [
 
   route('POST', '/channels/:channelId/messages', ({ params, body, files }, context) => {
     const channel = requireChannel(context, params.channelId);
-    requireBotPermissions(context, channel.id, PermissionFlagsBits.SendMessages);
+    requireBotPermissions(context, channel.id, sendPermission(context, channel.id));
     const input = (body ?? {}) as MessageInput;
     throwIfInvalid(validateMessageInput(input));
     if (isEmptyMessage({ ...input, attachments: files })) throw DiscordErrors.emptyMessage();
@@ -90,7 +95,7 @@ export const channelRoutes: Route[] = [
 
   route('POST', '/channels/:channelId/typing', ({ params }, context) => {
     const channel = requireChannel(context, params.channelId);
-    requireBotPermissions(context, channel.id, PermissionFlagsBits.SendMessages);
+    requireBotPermissions(context, channel.id, sendPermission(context, channel.id));
     return { status: 204 };
   }),
 

@@ -5,13 +5,16 @@
  */
 import {
   ApplicationIntegrationType,
+  ComponentType,
   GatewayDispatchEvents,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
+  TextInputStyle,
 } from 'discord-api-types/v10';
 import type { APIMessage, APIMessageInteractionMetadata } from 'discord-api-types/v10';
 import { DiscordErrors, DiscordHttpError, throwIfInvalid } from '../errors.ts';
+import type { FieldErrorAt } from '../errors.ts';
 import { createMessage, finishLoading, gatewayMessageData } from '../messages.ts';
 import type { UploadedFile } from '../messages.ts';
 import { route } from '../router.ts';
@@ -57,7 +60,8 @@ function respond({ params, query, body }: RouteRequest, context: EmulatorContext
   if (deadline > 0 && Date.now() - record.dispatchedAt > deadline) throw DiscordErrors.unknownInteraction();
 
   const { type, data = {} } = (body ?? {}) as CallbackBody;
-  const isComponent = record.kind === 'button';
+  // A modal submitted from a button may also update the button's message (types 6 and 7).
+  const isComponent = record.kind === 'button' || (record.kind === 'modalSubmit' && 'message' in record.payload);
   switch (type) {
     case InteractionResponseType.ChannelMessageWithSource: {
       throwIfInvalid(validateMessageInput(data, ['data']));
@@ -97,12 +101,9 @@ function respond({ params, query, body }: RouteRequest, context: EmulatorContext
       break;
     }
     case InteractionResponseType.Modal: {
-      if (!data.custom_id || !data.title) {
-        const missing = data.custom_id ? 'title' : 'custom_id';
-        throw DiscordErrors.invalidFormBody([
-          { path: ['data', missing], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' },
-        ]);
-      }
+      // A modal cannot answer a modal.
+      if (record.kind === 'modalSubmit') throw invalidCallbackType();
+      throwIfInvalid(validateModal(data));
       record.modal = data;
       break;
     }
@@ -241,6 +242,17 @@ function interactionMetadata(context: EmulatorContext, record: InteractionRecord
     const message = (record.payload as { message?: APIMessage }).message;
     return { ...base, type: InteractionType.MessageComponent, interacted_message_id: message?.id ?? '0' };
   }
+  if (record.kind === 'modalSubmit') {
+    const message = (record.payload as { message?: APIMessage }).message;
+    const opener = message ? [...context.state.interactions.values()].find((r) => r.kind === 'button' && r.modal && (r.payload as { message?: APIMessage }).message?.id === message.id) : undefined;
+    return {
+      ...base,
+      type: InteractionType.ModalSubmit,
+      triggering_interaction_metadata: opener
+        ? { ...(interactionMetadata(context, opener) as object), type: InteractionType.MessageComponent }
+        : { ...base, type: InteractionType.ApplicationCommand },
+    } as APIMessageInteractionMetadata;
+  }
   const data = record.payload.data as { target_id?: string } | undefined;
   return {
     ...base,
@@ -291,4 +303,45 @@ function invalidCallbackType(): DiscordHttpError {
 
 function validCallbackTypes(): string {
   return `(${Object.values(InteractionResponseType).filter((value) => typeof value === 'number').join(', ')})`;
+}
+
+interface ModalInput {
+  type?: number;
+  custom_id?: string;
+  style?: number;
+  label?: string;
+  max_length?: number;
+  min_length?: number;
+}
+
+/** Discord's checks on a modal (callback type 9): title, custom id, 1-5 components, text inputs. */
+function validateModal(data: NonNullable<CallbackBody['data']>): FieldErrorAt[] {
+  const errors: FieldErrorAt[] = [];
+  const at = (path: Array<string | number>, code: string, message: string) => errors.push({ path: ['data', ...path], code, message });
+  if (!data.custom_id) at(['custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
+  else if (data.custom_id.length > 100) at(['custom_id'], 'BASE_TYPE_MAX_LENGTH', 'Must be 100 or fewer in length.');
+  if (!data.title) at(['title'], 'BASE_TYPE_REQUIRED', 'This field is required');
+  else if (data.title.length > 45) at(['title'], 'BASE_TYPE_MAX_LENGTH', 'Must be 45 or fewer in length.');
+  const components = (data.components ?? []) as Array<{ type?: number; label?: string; component?: ModalInput; components?: ModalInput[] }>;
+  if (components.length < 1 || components.length > 5) at(['components'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 5 in length.');
+  const checkInput = (input: ModalInput | undefined, path: Array<string | number>, needsLabel: boolean) => {
+    if (!input || input.type !== ComponentType.TextInput) return at(path, 'COMPONENT_TYPE_INVALID', 'The specified component type is invalid in this context');
+    if (!input.custom_id) at([...path, 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    if (input.style !== TextInputStyle.Short && input.style !== TextInputStyle.Paragraph) at([...path, 'style'], 'BASE_TYPE_CHOICES', 'Value must be one of (1, 2).');
+    if (needsLabel && !input.label) at([...path, 'label'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    if (input.label && input.label.length > 45) at([...path, 'label'], 'BASE_TYPE_MAX_LENGTH', 'Must be 45 or fewer in length.');
+    if (input.max_length !== undefined && (input.max_length < 1 || input.max_length > 4000)) at([...path, 'max_length'], 'NUMBER_TYPE_MAX', 'int value should be between 1 and 4000.');
+  };
+  components.forEach((component, i) => {
+    if (component.type === ComponentType.Label) {
+      if (!component.label) at(['components', i, 'label'], 'BASE_TYPE_REQUIRED', 'This field is required');
+      else if (component.label.length > 45) at(['components', i, 'label'], 'BASE_TYPE_MAX_LENGTH', 'Must be 45 or fewer in length.');
+      checkInput(component.component, ['components', i, 'component'], false);
+    } else if (component.type === ComponentType.ActionRow) {
+      (component.components ?? []).forEach((input, j) => checkInput(input, ['components', i, 'components', j], true));
+    } else {
+      at(['components', i, 'type'], 'COMPONENT_TYPE_INVALID', 'The specified component type is invalid in this context');
+    }
+  });
+  return errors;
 }
