@@ -4,6 +4,7 @@ import { acquireIndexLock } from '../indexing/indexLock.ts';
 import { formatReindexSummary, reindex } from '../indexing/reindex.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, parseCommandLine, startup, UsageError } from './runtime.ts';
+import { count } from '../plural.ts';
 
 const USAGE = `Usage: npm run add -- <file|folder|url>... [--no-index] [--max-mb N] [--timeout SECONDS] [--wait SECONDS]
   Imports Markdown/text files with front matter, HTML files and pages, and RSS/Atom feeds (every
@@ -71,7 +72,7 @@ function formatImportReport(report: ImportReport): string {
   const { imported } = report;
   const duplicates = report.skipped.filter((s) => s.duplicate);
   const problems = report.skipped.filter((s) => !s.duplicate);
-  lines.push(`Imported ${imported.length} article(s)${imported.length > 0 ? ':' : '.'}`);
+  lines.push(`Imported ${count(imported.length, 'article')}${imported.length > 0 ? ':' : '.'}`);
   for (const a of imported) lines.push(`  ${a.id}: ${a.title}${a.url ? ` <${a.url}>` : ''}${a.input !== a.url ? ` (from ${a.input})` : ''}`);
   if (duplicates.length > 0) {
     lines.push(`Already in the corpus, skipped (${duplicates.length}):`, ...duplicates.map((s) => `  ${s.input}: ${s.reason}`));

@@ -215,6 +215,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
     graph.reserve(passageCount - firstNew);
     let embedMs = 0;
+    // Embedding starts now: progress shown from here measures the model's rate from the first batch.
+    if (passageCount > firstNew) report({ phase: 'embedding', done: 0, total: passageCount - firstNew });
     for (let from = firstNew; from < passageCount; from += batchSize) {
       const to = Math.min(passageCount, from + batchSize);
       const texts: string[] = [];

@@ -7,6 +7,7 @@ import { loadEmbedder, modelIdentity, type Embedder } from './embedder.ts';
 import { CURRENT_FILE, LOCK_FILE } from '../search/indexLayout.ts';
 import { IndexError } from '../search/loadIndex.ts';
 import { acquireIndexLock, IndexLockedError, type IndexLock, type LockOwner } from './indexLock.ts';
+import { count } from '../plural.ts';
 
 /**
  * Brings the index up to date with the corpus, under the index lock: the one re-index that the
@@ -111,14 +112,14 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines: string[] = [];
   if (s.upToDate) {
-    lines.push(`Index is up to date: nothing to embed (${s.articles} article(s), ${s.passages} passages; checked in ${seconds(s.timings.totalMs)}).`);
+    lines.push(`Index is up to date: nothing to embed (${count(s.articles, 'article')}, ${count(s.passages, 'passage')}; checked in ${seconds(s.timings.totalMs)}).`);
   } else {
     lines.push(
-      `Indexed ${s.articles} article(s), ${s.passages} passages, with ${s.model} (${s.dimension} dimensions)`,
+      `Indexed ${count(s.articles, 'article')}, ${count(s.passages, 'passage')}, with ${s.model} (${s.dimension} dimensions)`,
       `  in ${seconds(s.timings.totalMs)} (model: ${seconds(s.timings.embedMs)}); ${(s.bytesOnDisk / 1024).toFixed(1)} KiB on disk at ${s.indexDir}`,
       s.fullReason
-        ? `Embedded all ${s.embeddedPassages} passages: ${s.fullReason}.`
-        : `Embedded ${s.embeddedPassages} new passage(s), reused ${s.reusedPassages}.`,
+        ? `Embedded all ${count(s.embeddedPassages, 'passage')}: ${s.fullReason}.`
+        : `Embedded ${count(s.embeddedPassages, 'new passage')}, reused ${s.reusedPassages}.`,
     );
     const list = (label: string, ids: string[]) => {
       if (ids.length === 0) return;
@@ -131,7 +132,7 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
     lines.push(`Unchanged: ${s.unchanged}`);
   }
   if (s.skipped.length > 0) {
-    lines.push(`Skipped ${s.skipped.length} article(s):`, ...s.skipped.slice(0, maxSkipped).map((k) => `  ${k.origin}: ${k.reason}`));
+    lines.push(`Skipped ${count(s.skipped.length, 'article')}:`, ...s.skipped.slice(0, maxSkipped).map((k) => `  ${k.origin}: ${k.reason}`));
     if (s.skipped.length > maxSkipped) lines.push(`  and ${s.skipped.length - maxSkipped} more`);
   }
   return lines.join('\n');

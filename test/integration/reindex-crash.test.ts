@@ -79,10 +79,10 @@ describe('a re-index killed at any point', () => {
 
     const finished = await runCli('index.ts', [...args, '--wait', '0']);
     expect(finished.code, finished.stderr).toBe(0);
-    expect(finished.stdout).toMatch(/^(Indexed 70 article\(s\)|Index is up to date: nothing to embed \(70 article\(s\))/);
+    expect(finished.stdout).toMatch(/^(Indexed 70 articles|Index is up to date: nothing to embed \(70 articles)/);
     await expectUsableIndex(index, [70]);
     const again = await runCli('index.ts', args);
-    expect(again.stdout).toMatch(/^Index is up to date: nothing to embed \(70 article\(s\)/);
+    expect(again.stdout).toMatch(/^Index is up to date: nothing to embed \(70 articles/);
     // Only the current generation and the one before it are left; no stray lock or temporary file.
     expect(fs.readdirSync(index).filter((f) => f.startsWith('gen-')).length).toBeLessThanOrEqual(2);
     expect(fs.readdirSync(index).filter((f) => f.includes('.tmp') || f.startsWith(LOCK_FILE))).toEqual([]);
@@ -114,7 +114,7 @@ describe('two re-indexes at once', () => {
     await exited(first);
     await exited(waiting);
     expect(waiting.exitCode, waitingErr).toBe(0);
-    expect(waitingOut).toMatch(/^Indexed 310 article\(s\)/);
+    expect(waitingOut).toMatch(/^Indexed 310 articles/);
     await expectUsableIndex(index, [310]);
     expect(lockHolder(index)).toBeUndefined();
   });
