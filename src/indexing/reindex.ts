@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { loadCorpus, type SkippedArticle } from '../corpus/load.ts';
-import { buildIndex, type BuildProgress, type IndexChanges } from './buildIndex.ts';
+import { buildIndex, removeLeftovers, type BuildProgress, type IndexChanges } from './buildIndex.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from './embedder.ts';
 import { CURRENT_FILE, LOCK_FILE } from '../search/indexLayout.ts';
 import { IndexError } from '../search/loadIndex.ts';
@@ -46,6 +46,8 @@ export interface ReindexSummary extends IndexChanges {
   /** The generation in use afterwards (`gen-*`). */
   generation: string;
   bytesOnDisk: number;
+  /** What interrupted re-indexes had left in the index folder and this run removed (`gen-*`, temporary files). */
+  leftoversRemoved: string[];
   timings: { totalMs: number; embedMs: number };
 }
 
@@ -65,6 +67,9 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     }));
   running = lock.owner;
   try {
+    // Under the lock no other build is writing here: what a killed run left goes now, even if
+    // nothing needs building.
+    const leftoversRemoved = removeLeftovers(config.indexDir);
     const { articles, skipped } = loadCorpus(config.corpusDir);
     for (const s of skipped) options.log.warn({ file: s.origin, reason: s.reason }, 'article skipped');
     const result = await buildIndex({
@@ -95,6 +100,7 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
       indexDir: config.indexDir,
       generation: path.basename(result.generationDir),
       bytesOnDisk: result.bytesOnDisk,
+      leftoversRemoved,
       timings: { totalMs: performance.now() - started, embedMs: result.timings.embedMs },
     };
   } finally {
@@ -130,6 +136,10 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
     list('Changed', s.changed);
     list('Removed', s.removed);
     lines.push(`Unchanged: ${s.unchanged}`);
+  }
+  const leftovers = s.leftoversRemoved?.filter((name) => name.startsWith('gen-')) ?? [];
+  if (leftovers.length > 0) {
+    lines.push(`Removed ${count(leftovers.length, 'index generation')} left by an interrupted re-index: ${leftovers.join(', ')}`);
   }
   if (s.skipped.length > 0) {
     lines.push(`Skipped ${count(s.skipped.length, 'article')}:`, ...s.skipped.slice(0, maxSkipped).map((k) => `  ${k.origin}: ${k.reason}`));
