@@ -4,7 +4,7 @@ import type { BotContext } from './context.ts';
 import { UserError } from './errors.ts';
 import { answerMessage } from './format.ts';
 import { checkPreconditions, withinRateLimit } from './preconditions.ts';
-import { tokenUsable } from './respond.ts';
+import { tokenUsable } from './interactionClock.ts';
 
 /**
  * Asks the coverage, bounded in time, and remembers the answer under `answerId` for the
@@ -40,7 +40,7 @@ export async function answerInteraction(interaction: AskingInteraction, question
   await interaction.deferReply();
   const deferredAt = ctx.now();
   const answer = await askCoverage(ctx, question, interaction.id);
-  if (!tokenUsable(interaction, ctx.now())) {
+  if (!tokenUsable(interaction)) {
     ctx.log.warn({ interactionId: interaction.id }, 'answer ready after the interaction token expired; not sent');
     return;
   }

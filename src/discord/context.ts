@@ -20,6 +20,7 @@ export interface BotContext {
   seen: SeenIds;
   /** Give up on one answer after this long (the interaction token lives 15 minutes). */
   askTimeoutMs: number;
+  /** Monotonic milliseconds, for durations (performance.now()). */
   now(): number;
   /** The incremental re-index of the corpus (`/reindex`); the coverage switches to its result by itself. */
   reindex(onProgress?: (p: BuildProgress) => void): Promise<ReindexSummary>;
