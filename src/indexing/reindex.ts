@@ -109,6 +109,12 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
   }
 }
 
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
 /**
  * The summary as text: counts, then the articles added, changed and removed (at most
  * `maxListed` ids each) and every skipped article with its reason.
@@ -122,7 +128,7 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
   } else {
     lines.push(
       `Indexed ${count(s.articles, 'article')}, ${count(s.passages, 'passage')}, with ${s.model} (${s.dimension} dimensions)`,
-      `  in ${seconds(s.timings.totalMs)} (model: ${seconds(s.timings.embedMs)}); ${(s.bytesOnDisk / 1024).toFixed(1)} KiB on disk at ${s.indexDir}`,
+      `  in ${seconds(s.timings.totalMs)} (model: ${seconds(s.timings.embedMs)}); ${formatBytes(s.bytesOnDisk)} on disk at ${s.indexDir}`,
       s.fullReason
         ? `Embedded all ${count(s.embeddedPassages, 'passage')}: ${s.fullReason}.`
         : `Embedded ${count(s.embeddedPassages, 'new passage')}, reused ${s.reusedPassages}.`,
