@@ -138,10 +138,14 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
       const shown = ids.slice(0, maxListed).join(', ');
       lines.push(`${label} (${ids.length}): ${shown}${ids.length > maxListed ? `, and ${ids.length - maxListed} more` : ''}`);
     };
-    list('Added', s.added);
-    list('Changed', s.changed);
-    list('Removed', s.removed);
-    lines.push(`Unchanged: ${s.unchanged}`);
+    // A first build adds every article: the count above says it all, a list of ids would not.
+    const firstBuild = s.changed.length === 0 && s.removed.length === 0 && s.unchanged === 0;
+    if (!firstBuild) {
+      list('Added', s.added);
+      list('Changed', s.changed);
+      list('Removed', s.removed);
+      lines.push(`Unchanged: ${s.unchanged}`);
+    }
   }
   const leftovers = s.leftoversRemoved?.filter((name) => name.startsWith('gen-')) ?? [];
   if (leftovers.length > 0) {

@@ -54,6 +54,8 @@ describe('incremental re-index', () => {
     expect(first).toMatchObject({ upToDate: false, fullReason: 'there is no index yet', articles: 6, reusedPassages: 0 });
     expect(first.embeddedPassages).toBe(first.passages);
     expect(first.added).toHaveLength(6);
+    // A first build's summary gives the counts, not a list of every article id.
+    expect(formatReindexSummary(first)).toMatch(/^Indexed 6 articles, \d+ passages, with .*\n.*\nEmbedded all \d+ passages: there is no index yet\.$/);
 
     const before = generations(o.indexDir);
     const second = await reindex(o);
