@@ -79,6 +79,9 @@ export interface ResolvedConfig {
 const DEFAULT_APPLICATION_ID = '1150000000000000001';
 
 export function resolveConfig(options: DiscordEmulatorOptions = {}): ResolvedConfig {
+  if (options.clockOffsetMs !== undefined && !Number.isFinite(options.clockOffsetMs)) {
+    throw new Error(`Discord emulator: clockOffsetMs must be a finite number of milliseconds, got ${options.clockOffsetMs}`);
+  }
   const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
   return {
     // Same shape as a real token (base64 user id . timestamp . hmac) so discord.js' censoring works.
