@@ -4,6 +4,7 @@
  */
 import { exitWithError, startup, UsageError } from '../src/cli/runtime.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
+import { count } from '../src/plural.ts';
 
 async function main(): Promise<void> {
   const { config } = startup();
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     result.scope === 'guild'
       ? `server ${result.guildId} (available now)`
       : 'all servers (global commands can take up to an hour to appear)';
-  process.stdout.write(`Registered ${result.commands.length} commands (${names}) for application ${result.applicationId} in ${where}.\n`);
+  process.stdout.write(`Registered ${count(result.commands.length, 'command')} (${names}) for application ${result.applicationId} in ${where}.\n`);
 }
 
 main().catch(exitWithError);

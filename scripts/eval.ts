@@ -27,6 +27,7 @@ import { indexStatus } from '../src/indexing/freshness.ts';
 import { DEFAULT_CHUNKING } from '../src/indexing/passages.ts';
 import { loadIndex } from '../src/search/loadIndex.ts';
 import { TOKENIZER_VERSION } from '../src/search/tokenize.ts';
+import { count } from '../src/plural.ts';
 
 const USAGE =
   'Usage: npm run eval -- --questions FILE.jsonl [--corpus DIR|FILE.jsonl] [--index DIR] [--rebuild] [--json] [--curve] [--details FILE]';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       // The freshness check compares articles and model; chunking and tokenizer changes count too here.
       const outdated = status.state === 'fresh' && indexOutdated(config.indexDir);
       if (values.rebuild || status.state !== 'fresh' || outdated) {
-        if (!values.json) process.stderr.write(`building the index of ${articles.length} article(s) in ${config.indexDir}\n`);
+        if (!values.json) process.stderr.write(`building the index of ${count(articles.length, 'article')} in ${config.indexDir}\n`);
         const t0 = performance.now();
         await buildIndex({ articles, embedder, indexDir: config.indexDir });
         buildMs = performance.now() - t0;
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ...about, ...summary, ...(curve ? { curve } : {}) })}\n`);
     } else {
-      const title = `eval ${path.basename(values.questions)} on ${about.articles} article(s), ${about.passages} passages (${path.basename(about.model)})`;
+      const title = `eval ${path.basename(values.questions)} on ${count(about.articles, 'article')}, ${count(about.passages, 'passage')} (${path.basename(about.model)})`;
       process.stdout.write(`${formatSummary(summary, title)}\n`);
       if (curve) process.stdout.write(`\n${formatCurve(curve, DEFAULT_EXTRACTIVE.minConfidence)}\n`);
     }

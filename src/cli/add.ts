@@ -10,6 +10,7 @@ import { acquireIndexLock } from '../indexing/indexLock.ts';
 import { formatReindexSummary, reindex } from '../indexing/reindex.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, parseCommandLine, startup, UsageError } from './runtime.ts';
+import { count } from '../plural.ts';
 
 const USAGE = `Usage: npm run add -- <file|folder|url>... [--no-index] [--max-mb N] [--timeout SECONDS] [--wait SECONDS]
        npm run add -- --follow FEED_URL [--follow FEED_URL]...
@@ -123,7 +124,7 @@ function formatImportReport(report: ImportReport): string {
   const { imported } = report;
   const duplicates = report.skipped.filter((s) => s.duplicate);
   const problems = report.skipped.filter((s) => !s.duplicate);
-  lines.push(`Imported ${imported.length} article(s)${imported.length > 0 ? ':' : '.'}`);
+  lines.push(`Imported ${count(imported.length, 'article')}${imported.length > 0 ? ':' : '.'}`);
   for (const a of imported) lines.push(`  ${a.id}: ${a.title}${a.url ? ` <${a.url}>` : ''}${a.input !== a.url ? ` (from ${a.input})` : ''}`);
   if (duplicates.length > 0) {
     lines.push(`Already in the corpus, skipped (${duplicates.length}):`, ...duplicates.map((s) => `  ${s.input}: ${s.reason}`));

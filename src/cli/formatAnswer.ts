@@ -1,18 +1,35 @@
-import type { Answer } from '../answer/types.ts';
+import type { Answer, Citation } from '../answer/types.ts';
 
-/** The answer as a person reads it in a terminal: the quotes, then numbered sources. */
+/**
+ * The answer as a person reads it in a terminal: the quotes, then the sources, one line per
+ * article with every citation number it supports, its date and link.
+ */
 export function formatAnswerForTerminal(answer: Answer): string {
   const lines = [answer.answer];
   if (answer.note) lines.push('', `Note: ${answer.note}`);
   if (answer.citations.length > 0) {
     lines.push('', 'Sources:');
-    for (const c of answer.citations) {
+    for (const { numbers, citation: c } of citedArticles(answer.citations)) {
       const when = c.date ? `, ${c.date}` : '';
       const where = c.url ? ` <${c.url}>` : '';
-      lines.push(`  [${c.n}] ${c.title}${when}${where}`);
+      lines.push(`  ${numbers.map((n) => `[${n}]`).join('')} ${c.title}${when}${where}`);
     }
   }
   return lines.join('\n');
+}
+
+/** Citations grouped by article, in the order of their first citation number. */
+function citedArticles(citations: readonly Citation[]): Array<{ numbers: number[]; citation: Citation }> {
+  const byArticle = new Map<string, { numbers: number[]; citation: Citation }>();
+  for (const c of [...citations].sort((a, b) => a.n - b.n)) {
+    const entry = byArticle.get(c.articleId);
+    if (entry) {
+      if (!entry.numbers.includes(c.n)) entry.numbers.push(c.n);
+    } else {
+      byArticle.set(c.articleId, { numbers: [c.n], citation: c });
+    }
+  }
+  return [...byArticle.values()];
 }
 
 /** The `--json` shape: stable field order, nothing internal. */

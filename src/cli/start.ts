@@ -12,6 +12,7 @@ import { formatAnswerForTerminal } from './formatAnswer.ts';
 import { progressReporter } from './progress.ts';
 import { exitWithError, openCoverage, startup } from './runtime.ts';
 import type { Logger } from '../log.ts';
+import { count } from '../plural.ts';
 
 /**
  * `npm start`: brings the index up to date with the corpus, then serves questions: the Discord
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
 async function terminalSession(coverage: LiveCoverage, questionLog: QuestionLog, log: Logger): Promise<void> {
   const stats = coverage.stats();
   process.stdout.write(
-    `Ask about the coverage (${stats.articles} articles, ${stats.passages} passages). Empty line or Ctrl-D to quit.\n`,
+    `Ask about the coverage (${count(stats.articles, 'article')}, ${count(stats.passages, 'passage')}). Empty line or Ctrl-D to quit.\n`,
   );
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt('> ');

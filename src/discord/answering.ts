@@ -4,7 +4,7 @@ import type { BotContext } from './context.ts';
 import { loggableError, UserError } from './errors.ts';
 import { answerMessage } from './format.ts';
 import { checkPreconditions, withinRateLimit } from './preconditions.ts';
-import { tokenUsable } from './respond.ts';
+import { tokenUsable } from './interactionClock.ts';
 
 /** The question a follow-up follows: as its answer showed it, and as it was searched. */
 export interface PreviousQuestion {
@@ -89,7 +89,7 @@ export async function answerInteraction(
   await interaction.deferReply();
   const deferredAt = ctx.now();
   const answer = await askCoverage(ctx, question, interaction.id, { previous, guildId: interaction.guildId });
-  if (!tokenUsable(interaction, ctx.now())) {
+  if (!tokenUsable(interaction)) {
     ctx.log.warn({ interactionId: interaction.id }, 'answer ready after the interaction token expired; not sent');
     return;
   }

@@ -10,6 +10,7 @@ import { QuestionLog } from '../insights/questionLog.ts';
 import { Conversations } from './conversations.ts';
 import { FeedbackStore } from './feedback.ts';
 import { NO_MENTIONS } from './format.ts';
+import { ClockSkewCheck, markReceived } from './interactionClock.ts';
 import { handleInteraction } from './interactions.ts';
 import { BoundedMap, SeenIds } from './memory.ts';
 import { handleMention } from './mentions.ts';
@@ -78,7 +79,7 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     askLimiter: new SlidingWindowLimiter({ limit: config.discord.askRateLimitPerMinute, windowMs: 60_000 }),
     seen: new SeenIds(SEEN_DISPATCHES),
     askTimeoutMs: options.askTimeoutMs ?? 120_000,
-    now: Date.now,
+    now: () => performance.now(),
     reindex: options.reindex ?? ((onProgress) => reindexInChildProcess({ config, onProgress, command: 'Discord /reindex' })),
     feeds: options.feeds,
     questionLog: options.questionLog ?? (await QuestionLog.open(config.questionLog.file, { retentionDays: config.questionLog.retentionDays, log })),
@@ -93,9 +94,13 @@ export async function createBot(options: BotOptions): Promise<Bot> {
     void work.finally(() => inFlight.delete(work));
   };
 
-  client.on(Events.InteractionCreate, (interaction) =>
-    track(handleInteraction(interaction, context).catch((err: unknown) => log.error({ err: loggableError(err) }, 'interaction handler crashed'))),
-  );
+  const clockSkew = new ClockSkewCheck(log);
+  client.on(Events.InteractionCreate, (interaction) => {
+    // First thing on receipt: the token's 15 minutes run from here, whatever the local clock says.
+    markReceived(interaction);
+    clockSkew.check(interaction.createdTimestamp);
+    track(handleInteraction(interaction, context).catch((err: unknown) => log.error({ err: loggableError(err) }, 'interaction handler crashed')));
+  });
   client.on(Events.MessageCreate, (message) =>
     track(handleMention(message, context).catch((err: unknown) => log.error({ err: loggableError(err) }, 'mention handler crashed'))),
   );

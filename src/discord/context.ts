@@ -23,6 +23,7 @@ export interface BotContext {
   seen: SeenIds;
   /** Give up on one answer after this long (the interaction token lives 15 minutes). */
   askTimeoutMs: number;
+  /** Monotonic milliseconds, for durations (performance.now()). */
   now(): number;
   /** The local question log (no user ids), for /insights. */
   questionLog: QuestionLog;

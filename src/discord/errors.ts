@@ -1,5 +1,6 @@
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
 import { QuestionError } from '../answer/question.ts';
+import { count } from '../plural.ts';
 import { MAX_QUESTION_CHARS } from './limits.ts';
 
 /**
@@ -73,7 +74,7 @@ export function userMessage(error: UserError): string {
       return 'That message has no text to ask about.';
     case 'rateLimited': {
       const seconds = Math.max(1, Math.ceil((d.retryAfterMs ?? 60_000) / 1000));
-      return `You're asking quickly: at most ${d.limitPerMinute ?? 'a few'} questions a minute. Please try again in ${seconds} s.`;
+      return `You're asking quickly: at most ${d.limitPerMinute === undefined ? 'a few questions' : count(d.limitPerMinute, 'question')} a minute. Please try again in ${seconds} s.`;
     }
     case 'notInGuild':
       return 'That only works in a server channel.';

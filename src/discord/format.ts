@@ -221,6 +221,7 @@ export function answerMessage(answer: Answer, answerId: string, following?: stri
 // ---------------------------------------------------------------------------------------------
 // Sources
 
+/** One verified cited passage (sourceViews.ts); the Sources reply groups them by article. */
 export interface SourceView {
   /** Citation numbers that quote this passage, e.g. [1] or [1, 3]. */
   numbers: number[];
@@ -255,13 +256,56 @@ function renderPassage(text: string, passageStart: number, highlights: SourceVie
   return out + escapeMarkdown(text.slice(at));
 }
 
-/** The full cited passages, one embed each (ephemeral "Sources" reply). */
+/** One cited article in the Sources view: every number it supports, and its cited text. */
+interface ArticleSources {
+  numbers: number[];
+  passage: SourcePassage;
+  /** The article's cited passages in article order, overlapping or touching ones joined into one. */
+  segments: Array<{ start: number; text: string; highlights: SourceView['highlights'] }>;
+}
+
+/** Views grouped by article, articles in the order of their first citation number. */
+function groupByArticle(views: readonly SourceView[]): ArticleSources[] {
+  const byArticle = new Map<string, SourceView[]>();
+  for (const view of views) {
+    const list = byArticle.get(view.passage.articleId) ?? [];
+    list.push(view);
+    byArticle.set(view.passage.articleId, list);
+  }
+  const groups = [...byArticle.values()].map((list): ArticleSources => {
+    const numbers = [...new Set(list.flatMap((v) => v.numbers))].sort((a, b) => a - b);
+    const segments: ArticleSources['segments'] = [];
+    let end = -1;
+    for (const view of [...list].sort((a, b) => a.passage.start - b.passage.start)) {
+      const p = view.passage;
+      const last = segments.at(-1);
+      if (last && p.start <= end) {
+        // Passages overlap by a sentence: the text is the article's, so joining is exact.
+        if (p.end > end) last.text += p.text.slice(end - p.start);
+        last.highlights.push(...view.highlights);
+      } else {
+        segments.push({ start: p.start, text: p.text, highlights: [...view.highlights] });
+      }
+      end = Math.max(end, p.end);
+    }
+    return { numbers, passage: list[0]!.passage, segments };
+  });
+  return groups.sort((a, b) => a.numbers[0]! - b.numbers[0]!);
+}
+
+const SEGMENT_SEPARATOR = '\n\n…\n\n';
+
+/**
+ * The cited passages grouped by article (ephemeral "Sources" reply): one embed per article,
+ * titled with every citation number it supports, linked to the article, dated in the footer;
+ * its cited passages in article order, the quotes in bold.
+ */
 export function sourcesMessage(views: SourceView[]): ReplyPayload {
   if (views.length === 0) return textMessage('This answer has no quotes, so there are no sources to show.');
-  const shown = views.slice(0, DISCORD_LIMITS.embedsPerMessage);
-  const embeds: APIEmbed[] = shown.map((view) => {
-    const label = view.numbers.map((n) => `[${n}]`).join('');
-    const p = view.passage;
+  const shown = groupByArticle(views).slice(0, DISCORD_LIMITS.embedsPerMessage);
+  const embeds: APIEmbed[] = shown.map((article) => {
+    const label = article.numbers.map((n) => `[${n}]`).join('');
+    const p = article.passage;
     const footer = [p.date, p.articleId].filter(Boolean).join(' · ');
     return {
       color: COLOR_INFO,
@@ -272,10 +316,12 @@ export function sourcesMessage(views: SourceView[]): ReplyPayload {
   });
   const fixed = embeds.reduce((sum, embed) => sum + embedLength(embed), 0);
   const budget = Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - fixed) / embeds.length));
-  shown.forEach((view, i) => {
-    const { passage } = view;
-    embeds[i]!.description =
-      fitRendered(passage.text, budget, (text) => renderPassage(text, passage.start, view.highlights)) ?? '…';
+  shown.forEach((article, i) => {
+    const { segments } = article;
+    const each = Math.floor((budget - SEGMENT_SEPARATOR.length * (segments.length - 1)) / segments.length);
+    embeds[i]!.description = segments
+      .map((segment) => fitRendered(segment.text, each, (text) => renderPassage(text, segment.start, segment.highlights)) ?? '…')
+      .join(SEGMENT_SEPARATOR);
   });
   return { embeds, components: [], allowedMentions: NO_MENTIONS };
 }

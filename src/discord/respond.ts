@@ -2,12 +2,7 @@ import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { Logger } from '../log.ts';
 import { asUserError, INTERNAL_ERROR_MESSAGE, loggableError, userMessage } from './errors.ts';
 import { textMessage, type ReplyPayload } from './format.ts';
-import { INTERACTION_TOKEN_LIFETIME_MS, INTERACTION_TOKEN_SAFETY_MS } from './limits.ts';
-
-/** Whether the interaction token may still be used for edits and follow-ups (15 minutes). */
-export function tokenUsable(interaction: { createdTimestamp: number }, now = Date.now()): boolean {
-  return now - interaction.createdTimestamp < INTERACTION_TOKEN_LIFETIME_MS - INTERACTION_TOKEN_SAFETY_MS;
-}
+import { tokenUsable } from './interactionClock.ts';
 
 /**
  * Shows `payload` to the interaction's user only, whatever state the interaction is in: a first

@@ -146,7 +146,7 @@ function incompatibility(m: Manifest, modelId: string, chunking: ChunkingOptions
 /**
  * Builds a complete index in a new generation folder, then points CURRENT at it with an atomic
  * rename. Until that rename the previous index stays in use; a crash leaves only a stray
- * `gen-*` folder, removed by the next build. Incremental builds copy the unchanged articles'
+ * `gen-*` folder, removed by the next re-index (removeLeftovers). Incremental builds copy the unchanged articles'
  * passages and vectors from the current generation and embed only the rest.
  *
  * Two builds must not run at once in one index folder: callers that may (CLI, bot) hold the
@@ -215,6 +215,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
 
     graph.reserve(passageCount - firstNew);
     let embedMs = 0;
+    // Embedding starts now: progress shown from here measures the model's rate from the first batch.
+    if (passageCount > firstNew) report({ phase: 'embedding', done: 0, total: passageCount - firstNew });
     for (let from = firstNew; from < passageCount; from += batchSize) {
       const to = Math.min(passageCount, from + batchSize);
       const texts: string[] = [];
@@ -263,7 +265,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     fsyncDir(genDir);
     options.beforeSwitch?.();
     switchCurrent(indexDir, generation);
-    removeOldGenerations(indexDir, generation);
+    removeLeftovers(indexDir);
     report({ phase: 'writing', done: 1, total: 1 });
 
     return {
@@ -386,25 +388,56 @@ function switchCurrent(indexDir: string, generation: string): void {
 }
 
 /**
- * Keeps the new generation and the newest complete one before it (a running bot may still be
- * answering from it). Removes older ones, and leftovers of builds whose process has died.
+ * Removes what interrupted builds left behind: generations that are neither the one CURRENT
+ * names, nor the newest complete one before it (a running bot may still be answering from it),
+ * nor being written by a live process; and `CURRENT.<pid>.tmp` files of dead processes. Run by
+ * every re-index under the lock, whether or not it builds, and by a build after it switched.
+ * Returns the names removed.
  */
-function removeOldGenerations(indexDir: string, current: string): void {
-  const names = fs.readdirSync(indexDir);
+export function removeLeftovers(indexDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(indexDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const current = namedByCurrent(indexDir);
   const gens = names
     .filter((name) => name.startsWith('gen-') && name !== current)
     .map((name) => ({ name, complete: fs.existsSync(path.join(indexDir, name, FILES.manifest)) }))
     .sort((a, b) => generationTime(b.name) - generationTime(a.name));
-  const previous = gens.find((g) => g.complete);
+  // With CURRENT naming no generation on disk the index is damaged: complete generations stay
+  // for whoever repairs it; only unfinished ones go.
+  const damaged = current !== undefined && !names.includes(current);
+  const currentTime = current === undefined ? Infinity : generationTime(current);
+  const previous = gens.find((g) => g.complete && generationTime(g.name) < currentTime);
+  const removed: string[] = [];
   for (const g of gens) {
-    if (g === previous) continue;
-    if (!g.complete && isAlive(generationPid(g.name))) continue; // another build is writing it
+    if (g === previous || (damaged && g.complete)) continue;
+    if (isAlive(generationPid(g.name))) continue; // another build is writing it
     fs.rmSync(path.join(indexDir, g.name), { recursive: true, force: true });
+    removed.push(g.name);
   }
   // CURRENT.<pid>.tmp of a build killed while switching.
   for (const name of names) {
     const m = /^CURRENT\.(\d+)\.tmp$/.exec(name);
-    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(indexDir, name), { force: true });
+    if (m && !isAlive(Number(m[1]))) {
+      fs.rmSync(path.join(indexDir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+/** The generation CURRENT names, if there is a readable CURRENT. */
+function namedByCurrent(indexDir: string): string | undefined {
+  try {
+    const name = fs.readFileSync(path.join(indexDir, CURRENT_FILE), 'utf8').trim();
+    return /^gen-[\w-]+$/.test(name) ? name : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 

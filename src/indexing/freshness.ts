@@ -1,5 +1,6 @@
 import type { Article } from '../corpus/article.ts';
 import { hasChanges, planIndex } from './buildIndex.ts';
+import { count } from '../plural.ts';
 
 export type IndexStatus = { state: 'fresh' } | { state: 'missing' | 'stale'; reason: string };
 
@@ -10,7 +11,7 @@ export function indexStatus(indexDir: string, articles: Article[], modelId: stri
   if (fullReason) return { state: 'stale', reason: fullReason };
   if (hasChanges(changes)) {
     const { added, changed, removed } = changes;
-    return { state: 'stale', reason: `${added.length + changed.length} new or changed, ${removed.length} removed article(s)` };
+    return { state: 'stale', reason: `${added.length + changed.length} new or changed, ${count(removed.length, 'removed article')}` };
   }
   return { state: 'fresh' };
 }

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { loadCorpus, type SkippedArticle } from '../corpus/load.ts';
-import { buildIndex, type BuildProgress, type IndexChanges } from './buildIndex.ts';
+import { buildIndex, removeLeftovers, type BuildProgress, type IndexChanges } from './buildIndex.ts';
 import { loadEmbedder, modelIdentity, type Embedder } from './embedder.ts';
 import { CURRENT_FILE, LOCK_FILE } from '../search/indexLayout.ts';
 import { IndexError } from '../search/loadIndex.ts';
 import { acquireIndexLock, IndexLockedError, type IndexLock, type LockOwner } from './indexLock.ts';
+import { count } from '../plural.ts';
 
 /**
  * Brings the index up to date with the corpus, under the index lock: the one re-index that the
@@ -45,6 +46,8 @@ export interface ReindexSummary extends IndexChanges {
   /** The generation in use afterwards (`gen-*`). */
   generation: string;
   bytesOnDisk: number;
+  /** What interrupted re-indexes had left in the index folder and this run removed (`gen-*`, temporary files). */
+  leftoversRemoved: string[];
   timings: { totalMs: number; embedMs: number };
 }
 
@@ -64,6 +67,9 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
     }));
   running = lock.owner;
   try {
+    // Under the lock no other build is writing here: what a killed run left goes now, even if
+    // nothing needs building.
+    const leftoversRemoved = removeLeftovers(config.indexDir);
     const { articles, skipped } = loadCorpus(config.corpusDir);
     for (const s of skipped) options.log.warn({ file: s.origin, reason: s.reason }, 'article skipped');
     const result = await buildIndex({
@@ -94,12 +100,19 @@ export async function reindex(options: ReindexOptions): Promise<ReindexSummary> 
       indexDir: config.indexDir,
       generation: path.basename(result.generationDir),
       bytesOnDisk: result.bytesOnDisk,
+      leftoversRemoved,
       timings: { totalMs: performance.now() - started, embedMs: result.timings.embedMs },
     };
   } finally {
     running = undefined;
     if (!options.lock) lock.release();
   }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 /**
@@ -111,27 +124,35 @@ export function formatReindexSummary(s: ReindexSummary, options: { maxListed?: n
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines: string[] = [];
   if (s.upToDate) {
-    lines.push(`Index is up to date: nothing to embed (${s.articles} article(s), ${s.passages} passages; checked in ${seconds(s.timings.totalMs)}).`);
+    lines.push(`Index is up to date: nothing to embed (${count(s.articles, 'article')}, ${count(s.passages, 'passage')}; checked in ${seconds(s.timings.totalMs)}).`);
   } else {
     lines.push(
-      `Indexed ${s.articles} article(s), ${s.passages} passages, with ${s.model} (${s.dimension} dimensions)`,
-      `  in ${seconds(s.timings.totalMs)} (model: ${seconds(s.timings.embedMs)}); ${(s.bytesOnDisk / 1024).toFixed(1)} KiB on disk at ${s.indexDir}`,
+      `Indexed ${count(s.articles, 'article')}, ${count(s.passages, 'passage')}, with ${s.model} (${s.dimension} dimensions)`,
+      `  in ${seconds(s.timings.totalMs)} (model: ${seconds(s.timings.embedMs)}); ${formatBytes(s.bytesOnDisk)} on disk at ${s.indexDir}`,
       s.fullReason
-        ? `Embedded all ${s.embeddedPassages} passages: ${s.fullReason}.`
-        : `Embedded ${s.embeddedPassages} new passage(s), reused ${s.reusedPassages}.`,
+        ? `Embedded all ${count(s.embeddedPassages, 'passage')}: ${s.fullReason}.`
+        : `Embedded ${count(s.embeddedPassages, 'new passage')}, reused ${s.reusedPassages}.`,
     );
     const list = (label: string, ids: string[]) => {
       if (ids.length === 0) return;
       const shown = ids.slice(0, maxListed).join(', ');
       lines.push(`${label} (${ids.length}): ${shown}${ids.length > maxListed ? `, and ${ids.length - maxListed} more` : ''}`);
     };
-    list('Added', s.added);
-    list('Changed', s.changed);
-    list('Removed', s.removed);
-    lines.push(`Unchanged: ${s.unchanged}`);
+    // A first build adds every article: the count above says it all, a list of ids would not.
+    const firstBuild = s.changed.length === 0 && s.removed.length === 0 && s.unchanged === 0;
+    if (!firstBuild) {
+      list('Added', s.added);
+      list('Changed', s.changed);
+      list('Removed', s.removed);
+      lines.push(`Unchanged: ${s.unchanged}`);
+    }
+  }
+  const leftovers = s.leftoversRemoved?.filter((name) => name.startsWith('gen-')) ?? [];
+  if (leftovers.length > 0) {
+    lines.push(`Removed ${count(leftovers.length, 'index generation')} left by an interrupted re-index: ${leftovers.join(', ')}`);
   }
   if (s.skipped.length > 0) {
-    lines.push(`Skipped ${s.skipped.length} article(s):`, ...s.skipped.slice(0, maxSkipped).map((k) => `  ${k.origin}: ${k.reason}`));
+    lines.push(`Skipped ${count(s.skipped.length, 'article')}:`, ...s.skipped.slice(0, maxSkipped).map((k) => `  ${k.origin}: ${k.reason}`));
     if (s.skipped.length > maxSkipped) lines.push(`  and ${s.skipped.length - maxSkipped} more`);
   }
   return lines.join('\n');

@@ -147,11 +147,14 @@ describe('/ask', () => {
     expect(sources.record.callback?.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(sources.record.ephemeral).toBe(true);
     const embed = sources.record.original!.embeds[0]!;
-    // Citations quoting the same passage share one view: "[1] Title" or "[1][2] Title".
-    expect(embed.title).toMatch(/^\[1\](\[\d+\])* Rubio and Lavrov hold phone call days after Trump-Putin conversation$/);
+    // The seed corpus is one article: one view, titled with every citation number, holding every cited passage.
+    const passageIds = buttonId(answer, 'Sources').split(':')[3]!.split(',').map(Number);
+    expect(sources.record.original!.embeds).toHaveLength(1);
+    expect(embed.title).toBe(`${passageIds.map((_, i) => `[${i + 1}]`).join('')} Rubio and Lavrov hold phone call days after Trump-Putin conversation`);
+    expect(embed.footer?.text).toMatch(/^2025-02-15 · /);
     expect(embed.description).toContain('**U.S. State Secretary Marco Rubio held a phone conversation with Russian Foreign Minister Sergey Lavrov');
-    const passage = coverage.sourcePassage(Number(buttonId(answer, 'Sources').split(':')[3]!.split(',')[0]))!;
-    expect(unescapeMarkdown(embed.description!.replace(/\*\*/g, ''))).toBe(passage.text);
+    const shown = unescapeMarkdown(embed.description!.replace(/\*\*/g, ''));
+    for (const id of passageIds) expect(shown).toContain(coverage.sourcePassage(id)!.text);
   });
 
   it('refuses an over-long question with a short ephemeral hint and no answer', async () => {

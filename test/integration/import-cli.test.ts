@@ -50,14 +50,14 @@ describe('npm run add', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain(
       [
-        'Imported 1 article(s):',
+        'Imported 1 article:',
         `  2025-03-04-council-approves-harbour-budget: Council approves harbour budget <https://citynews.example/harbour-budget> (from ${web.url('/harbour')})`,
         'Could not import (1):',
         `  ${missing}: the server answered HTTP 404 Not Found`,
-        'Indexed 2 article(s),',
+        'Indexed 2 articles,',
       ].join('\n'),
     );
-    expect(result.stdout).toMatch(/Embedded \d+ new passage\(s\), reused \d+\.\nAdded \(1\): 2025-03-04-council-approves-harbour-budget\nUnchanged: 1/);
+    expect(result.stdout).toMatch(/Embedded \d+ new passages?, reused \d+\.\nAdded \(1\): 2025-03-04-council-approves-harbour-budget\nUnchanged: 1/);
 
     const answer = await runCli('ask.ts', ['--json', '--index', indexDir, 'What budget did the harbour council approve for the pier?']);
     const citation = JSON.parse(answer.stdout).citations[0];
@@ -71,7 +71,7 @@ describe('npm run add', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        'Imported 0 article(s).',
+        'Imported 0 articles.',
         'Already in the corpus, skipped (1):',
         `  ${web.url('/harbour')}: already in the corpus as 2025-03-04-council-approves-harbour-budget`,
         'Nothing new: the index was not changed.',
@@ -85,7 +85,7 @@ describe('npm run add', () => {
     const before = fs.readFileSync(path.join(indexDir, CURRENT_FILE), 'utf8');
     const result = await runCli('add.ts', ['--no-index', web.url('/bridge'), ...args]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Imported 1 article\(s\):\n {2}new-bridge-opens: New bridge opens .*\nNot re-indexed \(--no-index\)/);
+    expect(result.stdout).toMatch(/Imported 1 article:\n {2}new-bridge-opens: New bridge opens .*\nNot re-indexed \(--no-index\)/);
     expect(fs.readFileSync(path.join(indexDir, CURRENT_FILE), 'utf8')).toBe(before);
     const indexed = await runCli('index.ts', args);
     expect(indexed.stdout).toMatch(/Added \(1\): new-bridge-opens/);

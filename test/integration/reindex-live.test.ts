@@ -177,7 +177,7 @@ describe('npm start (terminal)', () => {
 
     writeBenchArticle(corpusDir, HARBOUR);
     const reindexed = await runCli('index.ts', ['--corpus', corpusDir, '--index', indexDir]);
-    expect(reindexed.stdout).toMatch(/^Indexed 9 article\(s\)/);
+    expect(reindexed.stdout).toMatch(/^Indexed 9 articles/);
     // The switch comes from watching the folder (or the 2 s look at CURRENT): ask until it shows.
     for (let attempt = 0; attempt < 12 && !out.includes('12 million euros'); attempt++) {
       const answers = out.split('Sources:').length;

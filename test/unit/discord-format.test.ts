@@ -240,6 +240,34 @@ describe('sourcesMessage', () => {
     expect(msg.embeds[0]!.description).toBe('**One.Two.** Three.');
   });
 
+  it('groups passages by article: one embed per article with all its numbers, overlapping passages joined', () => {
+    const text = 'First sentence. Second one here. Third and last.';
+    const article = (id: number, start: number, end: number) => ({ ...passage(7, text.slice(start, end)), passageId: id, start, end });
+    // Two passages of one article overlapping by "Second one here.", and one passage of another article.
+    const msg = sourcesMessage([
+      { numbers: [1], passage: article(70, 0, 32), highlights: [{ start: 0, end: 15 }] },
+      { numbers: [2], passage: passage(9, 'Elsewhere.'), highlights: [{ start: 1000, end: 1010 }] },
+      { numbers: [3], passage: article(71, 16, text.length), highlights: [{ start: 33, end: text.length }] },
+    ]);
+    expect(msg.embeds.map((e) => e.title)).toEqual(['[1][3] Title 7', '[2] Title 9']);
+    expect(msg.embeds[0]).toMatchObject({
+      url: 'https://example.org/7',
+      description: '**First sentence.** Second one here. **Third and last.**',
+      footer: { text: '2025-02-15 · a/7' },
+    });
+  });
+
+  it('shows passages of one article that do not touch in article order, apart', () => {
+    const at = (id: number, start: number, text: string) => ({ ...passage(7, text), passageId: id, start, end: start + text.length });
+    const msg = sourcesMessage([
+      { numbers: [1], passage: at(71, 500, 'Later text.'), highlights: [{ start: 500, end: 505 }] },
+      { numbers: [2], passage: at(70, 0, 'Early text.'), highlights: [] },
+    ]);
+    expect(msg.embeds).toHaveLength(1);
+    expect(msg.embeds[0]!.title).toBe('[1][2] Title 7');
+    expect(msg.embeds[0]!.description).toBe('Early text.\n\n…\n\n**Later** text.');
+  });
+
   it('stays within limits with many long passages', () => {
     const views = Array.from({ length: 12 }, (_, i) => ({
       numbers: [i + 1],

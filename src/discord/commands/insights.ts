@@ -21,7 +21,7 @@ export async function runInsights(interaction: ChatInputCommandInteraction, ctx:
   }
   const days = interaction.options.getInteger(optionName(insightsCommand, 'days')) ?? 7;
   const entries = await ctx.questionLog.entries();
-  const report = computeInsights(entries, { days, now: new Date(ctx.now()), guildId: interaction.guildId });
+  const report = computeInsights(entries, { days, now: new Date(), guildId: interaction.guildId });
   ctx.log.info({ userId: interaction.user.id, days, questions: report.questions }, '/insights shown');
   await interaction.reply({ ...insightsMessage(report), flags: MessageFlags.Ephemeral });
 }

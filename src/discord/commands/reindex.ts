@@ -9,7 +9,7 @@ import type { BotContext } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { textMessage } from '../format.ts';
 import { checkPreconditions, inGuild, memberHas } from '../preconditions.ts';
-import { tokenUsable } from '../respond.ts';
+import { tokenUsable } from '../interactionClock.ts';
 import { escapeMarkdown } from '../text.ts';
 
 /** How often the reply shows progress while a long re-index embeds. */

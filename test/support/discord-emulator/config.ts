@@ -39,6 +39,13 @@ export interface DiscordEmulatorOptions {
   privilegedIntents?: PrivilegedIntentSettings;
   /** When true, dispatching an application command that the bot never registered throws. Default false. */
   strictCommands?: boolean;
+  /**
+   * How far Discord's clock is from this machine's, in ms: -20 * 60_000 plays a bot whose local
+   * clock runs 20 minutes ahead. Snowflake times, message timestamps and the Date and rate-limit
+   * reset headers follow it; the emulator's own deadlines (3 s ack, 15 min token) are real
+   * elapsed time, as on Discord. Default 0.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface EmulatedUser {
@@ -66,11 +73,15 @@ export interface ResolvedConfig {
   interactionAckDeadlineMs: number;
   privilegedIntents: Required<PrivilegedIntentSettings>;
   strictCommands: boolean;
+  clockOffsetMs: number;
 }
 
 const DEFAULT_APPLICATION_ID = '1150000000000000001';
 
 export function resolveConfig(options: DiscordEmulatorOptions = {}): ResolvedConfig {
+  if (options.clockOffsetMs !== undefined && !Number.isFinite(options.clockOffsetMs)) {
+    throw new Error(`Discord emulator: clockOffsetMs must be a finite number of milliseconds, got ${options.clockOffsetMs}`);
+  }
   const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
   return {
     // Same shape as a real token (base64 user id . timestamp . hmac) so discord.js' censoring works.
@@ -107,5 +118,6 @@ export function resolveConfig(options: DiscordEmulatorOptions = {}): ResolvedCon
       guildPresences: options.privilegedIntents?.guildPresences ?? true,
     },
     strictCommands: options.strictCommands ?? false,
+    clockOffsetMs: options.clockOffsetMs ?? 0,
   };
 }

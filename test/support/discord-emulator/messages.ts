@@ -44,7 +44,7 @@ export function createMessage(state: EmulatorState, init: NewMessage): APIMessag
     channel_id: init.channelId,
     author: init.author,
     content,
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(state.discordNow()).toISOString(),
     edited_timestamp: null,
     tts: init.input.tts ?? false,
     mention_everyone: false,
@@ -97,7 +97,7 @@ export function applyMessageEdit(
     const kept = message.attachments.filter((existing) => keepIds.has(existing.id));
     message.attachments = [...kept, ...attachmentsFor(state, files)];
   }
-  message.edited_timestamp = new Date().toISOString();
+  message.edited_timestamp = new Date(state.discordNow()).toISOString();
   applyMentions(state, message, input.allowed_mentions ?? undefined);
 }
 

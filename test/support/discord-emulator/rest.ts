@@ -71,7 +71,10 @@ export class RestApi {
     const hasBody = status !== 204 && payload !== undefined;
     // Like Discord, a 204 has no content type; @discordjs/rest would try to parse it as JSON otherwise.
     const headers: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
-    if (routePattern) Object.assign(headers, rateLimitHeaders(method, routePattern));
+    const now = this.context.state.discordNow();
+    // Discord's own clock, as a real server would send it.
+    headers.date = new Date(now).toUTCString();
+    if (routePattern) Object.assign(headers, rateLimitHeaders(method, routePattern, now));
     response.writeHead(status, headers);
     response.end(hasBody ? JSON.stringify(payload) : undefined);
 
@@ -137,13 +140,13 @@ async function decodeMultipart(raw: Buffer, contentType: string): Promise<Decode
 }
 
 /** Generous, constant limits: present so @discordjs/rest tracks buckets, never low enough to make it wait. */
-function rateLimitHeaders(method: string, routePattern: string): Record<string, string> {
+function rateLimitHeaders(method: string, routePattern: string, now: number): Record<string, string> {
   const resetAfterSeconds = 1;
   return {
     'x-ratelimit-bucket': createHash('sha1').update(`${method} ${routePattern}`).digest('hex').slice(0, 32),
     'x-ratelimit-limit': '50',
     'x-ratelimit-remaining': '49',
-    'x-ratelimit-reset': (Date.now() / 1000 + resetAfterSeconds).toFixed(3),
+    'x-ratelimit-reset': (now / 1000 + resetAfterSeconds).toFixed(3),
     'x-ratelimit-reset-after': resetAfterSeconds.toFixed(3),
   };
 }

@@ -94,7 +94,9 @@ const BOT_PERMISSIONS = EVERYONE_PERMISSIONS | PIN_PERMISSIONS;
 const OWNER_ID = '1150000000000000999';
 
 export class EmulatorState {
-  readonly snowflakes = new SnowflakeGenerator();
+  /** Discord's time now (Unix ms): this machine's clock plus the configured offset. */
+  readonly discordNow = (): number => Date.now() + this.config.clockOffsetMs;
+  readonly snowflakes = new SnowflakeGenerator(this.discordNow);
   readonly users = new Map<string, APIUser>();
   readonly roles = new Map<string, APIRole>();
   readonly members = new Map<string, APIGuildMember>();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatAnswerForTerminal } from '../../src/cli/formatAnswer.ts';
+import type { Answer, Citation } from '../../src/answer/types.ts';
+
+const cite = (n: number, articleId: string, extra: Partial<Citation> = {}): Citation => ({
+  n,
+  quote: `Quote ${n}.`,
+  articleId,
+  title: `Title of ${articleId}`,
+  date: '2025-02-15',
+  url: `https://example.org/${articleId}`,
+  passageId: n,
+  start: 0,
+  end: 8,
+  ...extra,
+});
+
+const answer = (citations: Citation[]): Answer => ({
+  question: 'Q?',
+  abstained: false,
+  answer: citations.map((c) => `“${c.quote}” [${c.n}]`).join('\n'),
+  citations,
+  mode: 'extractive',
+  droppedQuotes: 0,
+});
+
+describe('the terminal answer', () => {
+  it('lists each article once, with every number it supports, its date and link', () => {
+    const text = formatAnswerForTerminal(answer([cite(1, 'rubio'), cite(2, 'summit', { date: null, url: null }), cite(3, 'rubio')]));
+    expect(text.split('\nSources:\n')[1]).toBe(
+      ['  [1][3] Title of rubio, 2025-02-15 <https://example.org/rubio>', '  [2] Title of summit'].join('\n'),
+    );
+  });
+
+  it('an abstention has no Sources list', () => {
+    const text = formatAnswerForTerminal({ ...answer([]), abstained: true, answer: "The coverage doesn't answer that." });
+    expect(text).toBe("The coverage doesn't answer that.");
+  });
+});
