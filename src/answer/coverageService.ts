@@ -6,6 +6,8 @@ import { wordRarity } from '../search/wordRarity.ts';
 import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
 import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
 import { validateQuestion } from './question.ts';
+import { applyRecency, timeProblemAnswer } from './recency.ts';
+import { timeScope, type CoverageSpan } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
@@ -47,6 +49,10 @@ export function createCoverage(options: CoverageOptions): Coverage {
   const rareIdf = index.lexical.idfForDocumentFrequency(1);
   const termWeight = (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
   wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  // The coverage's first and last days, and its article dates in order (to count a period's articles).
+  const sortedDays = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
+  const span: CoverageSpan = { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] };
+  const articlesIn = (from: string, to: string) => lowerBound(sortedDays, to, true) - lowerBound(sortedDays, from, false);
   const bodyOf = (articleId: string) => {
     const i = articleIndexById.get(articleId);
     return i === undefined ? undefined : index.body(i);
@@ -67,17 +73,20 @@ function showable(answer: Answer, extractive: Answer): Answer {
   }
 
   return {
-    // `options` (time of asking, follow-up context) are accepted here; the stages that use them read them.
-    async ask(rawQuestion: string, _options?: AskOptions): Promise<Answer> {
+    // `options.now` is the time of asking (default: the clock); `previousQuestion` is read by the stages that use it.
+    async ask(rawQuestion: string, askOptions?: AskOptions): Promise<Answer> {
       const question = validateQuestion(rawQuestion);
+      const scope = timeScope(question, askOptions?.now ?? new Date(), span);
+      const problem = timeProblemAnswer(question, scope, span, articlesIn);
+      if (problem) return problem;
       const [vector] = await embedder.embed([question]);
       const depth = Math.max(PASSAGES_PER_ANSWER, options.observe?.depth ?? 0);
-      const ranked = retriever.retrieve(question, vector!, depth);
+      const ranked = retriever.retrieve(question, vector!, depth, scope);
       options.observe?.retrieved(question, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
       const extractive = extractiveAnswer(question, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
       const answer = writer ? await writer.write(question, passages, extractive) : extractive;
-      return showable(answer, extractive);
+      return applyRecency(showable(answer, extractive), { scope, passages });
     },
 
     /** `passageId` is the stable id citations carry; undefined when this index lacks it. */
@@ -106,4 +115,16 @@ function showable(answer: Answer, extractive: Answer): Answer {
       return { articles: m.articleCount, passages: m.passageCount, model: m.model, dimension: m.dimension, builtAt: m.builtAt };
     },
   };
+}
+
+/** Index of the first day after `day` (`after`) or the first not before it, in sorted `days`. */
+function lowerBound(days: string[], day: string, after: boolean): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after ? days[mid]! <= day : days[mid]! < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,6 +1,7 @@
 import { passageSearchText } from '../indexing/searchText.ts';
 import type { QueryTerm } from './bm25.ts';
-import { findDays, isoDay, sameDay, type DayMention } from './dates.ts';
+import { storyMembers } from './story.ts';
+import { findDays, isoDay, sameDay, withoutTimeWords, type DayMention, type TimeScope } from './timeScope.ts';
 import type { LoadedIndex } from './loadIndex.ts';
 import { tokenize } from './tokenize.ts';
 import type { RetrievedPassage } from './types.ts';
@@ -41,6 +42,24 @@ export interface RerankWeights {
 
 export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proximity: 2.5, phrase: 1.6, title: 1.4, date: 1 };
 
+/**
+ * How much time counts (src/search/timeScope.ts says what a question's time is).
+ *
+ * - window: added when the passage's article is dated inside the period the question names. It
+ *   is about as large as the lexical and title evidence together, so an article from the period
+ *   on the story outranks a better-worded one from another time, but not an off-topic one.
+ * - recency: for articles on the question's story (src/search/story.ts), from 0 for the oldest
+ *   to the weight for the newest, by date. Larger when the question says "latest", "now",
+ *   "currently"; smaller for a bare present tense; smallest for a period's own articles ("this
+ *   week": the newest of the week first).
+ * Set by hand from these orders of magnitude, not fitted; checked with `npm run eval` on
+ * ../shared/eval/news/time-dev.jsonl and eval/time-news.jsonl (README "Time").
+ */
+export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
+/** Extra candidates from a BM25 search over articles newer than the best hit's, for "latest" questions. */
+const NEWER_CANDIDATES = 10;
+/** Extra candidates from a BM25 search over the period's articles only. */
+const WINDOW_CANDIDATES = 20;
 /** How deep the BM25 ranking is read for candidates. */
 export const LEXICAL_CANDIDATES = 40;
 /** How deep the embedding ranking is read for candidates. */
@@ -66,6 +85,10 @@ export interface RetrievalSignals {
   phrase?: number;
   title?: number;
   date?: number;
+  /** 1 when the article is dated inside the question's period. */
+  window?: number;
+  /** Recency among the story's articles (0 oldest, 1 newest), when the question prefers the latest. */
+  recency?: number;
 }
 
 export type RankedPassage = RetrievedPassage & { signals: RetrievalSignals };
@@ -98,6 +121,9 @@ export class Retriever {
   private readonly titleCache = new Map<number, Set<number>>();
   private firstPassageOfArticle: Int32Array | undefined;
   private articlesByDay: Map<string, number[]> | undefined;
+  /** Per passage, its article's date as days since 1970 (NaN when undated). */
+  private passageDays: Float64Array | undefined;
+  private newestDay: number | undefined;
 
   constructor(
     private readonly index: LoadedIndex,
@@ -105,22 +131,47 @@ export class Retriever {
   ) {}
 
   /** The `k` best passages for a question whose embedding is `questionVector`. */
-  retrieve(question: string, questionVector: Float32Array, k: number): RankedPassage[] {
-    return this.rank(question, questionVector, k).map((c) => this.toPassage(c));
+  /**
+   * The `k` best passages for a question whose embedding is `questionVector`. With a time scope,
+   * nothing dated after its `now` is returned, articles of its period rank first and the newest
+   * coverage of the question's story is preferred when the question asks for the latest.
+   */
+  retrieve(question: string, questionVector: Float32Array, k: number, scope?: TimeScope): RankedPassage[] {
+    return this.rank(question, questionVector, k, scope).map((c) => this.toPassage(c));
   }
 
   /** The `k` best candidates, scored and ordered, near-duplicates removed (exposed for tuning). */
-  rank(question: string, questionVector: Float32Array, k: number): Candidate[] {
-    const query = this.queryInfo(question);
+  rank(question: string, questionVector: Float32Array, k: number, scope?: TimeScope): Candidate[] {
+    // "now", "this week", "latest" say when, not what: they are read by the time scope, not matched.
+    const query = this.queryInfo(scope ? withoutTimeWords(question) : question, scope);
     const candidates = new Map<number, Candidate>();
-    const add = (doc: number): Candidate => {
+    const nowDay = scope ? dayNumber(scope.now) : Infinity;
+    const days = scope ? this.dayTable() : undefined;
+    // Checking every BM25 hit's date costs time: only when some article is dated after now.
+    const filterFuture = days !== undefined && nowDay < this.newestDay!;
+    const allowed = (doc: number) => !filterFuture || !(days![doc]! > nowDay);
+    const add = (doc: number): Candidate | undefined => {
+      if (!allowed(doc)) return undefined;
       let c = candidates.get(doc);
       if (!c) candidates.set(doc, (c = { doc, terms: EMPTY, bm25: 0, signals: {}, score: 0 }));
       return c;
     };
-    for (const hit of this.index.lexical.searchTerms(query.terms, LEXICAL_CANDIDATES)) add(hit.doc);
+    const lexicalHits = this.index.lexical.searchTerms(query.terms, LEXICAL_CANDIDATES, filterFuture ? allowed : undefined);
+    for (const hit of lexicalHits) add(hit.doc);
+    // For the latest state of a story, also its newer coverage that plain BM25 ranks lower: the
+    // best passages dated after the best passage's article.
+    if (days && !scope!.window && scope!.latest !== 'none' && lexicalHits.length > 0) {
+      const after = days[lexicalHits[0]!.doc]!;
+      if (!Number.isNaN(after)) for (const hit of this.index.lexical.searchTerms(query.terms, NEWER_CANDIDATES, (d) => days[d]! > after && allowed(d))) add(hit.doc);
+    }
+    const window = scope?.window ? { from: dayNumber(scope.window.from), to: dayNumber(scope.window.to) } : undefined;
+    const inWindow = (doc: number) => window !== undefined && days![doc]! >= window.from && days![doc]! <= window.to;
+    if (window) for (const hit of this.index.lexical.searchTerms(query.terms, WINDOW_CANDIDATES, inWindow)) add(hit.doc);
     if (this.weights.dense > 0) {
-      for (const hit of this.index.vectors.search(questionVector, DENSE_CANDIDATES)) add(hit.doc).cosine = hit.similarity;
+      for (const hit of this.index.vectors.search(questionVector, DENSE_CANDIDATES)) {
+        const c = add(hit.doc);
+        if (c) c.cosine = hit.similarity;
+      }
     }
     if (query.days.length > 0) for (const doc of this.datedOpenings(query.days)) add(doc);
     if (candidates.size === 0) return [];
@@ -149,12 +200,60 @@ export class Retriever {
         w.phrase * s.phrase +
         w.title * s.title +
         w.date * s.date;
+      if (window) {
+        s.window = inWindow(c.doc) ? 1 : 0;
+        c.score += TIME_WEIGHTS.window * s.window;
+      }
     }
+    if (scope && days) this.preferRecent(list, scope, days, window ? inWindow : undefined);
     list.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return this.withoutNearDuplicates(list, k);
   }
 
-  queryInfo(question: string): QueryInfo {
+  /**
+   * Raises the story's newer articles: by date, from nothing for the story's oldest to the
+   * weight for its newest. With a period, only the period's articles are compared.
+   */
+  private preferRecent(list: Candidate[], scope: TimeScope, days: Float64Array, inWindow?: (doc: number) => boolean): void {
+    const weight = inWindow
+      ? scope.relative || scope.latest === 'explicit'
+        ? TIME_WEIGHTS.recencyInWindow
+        : 0
+      : scope.latest === 'explicit'
+        ? TIME_WEIGHTS.recencyExplicit
+        : scope.latest === 'present'
+          ? TIME_WEIGHTS.recencyPresent
+          : 0;
+    if (weight === 0) return;
+    const pool = inWindow ? list.filter((c) => inWindow(c.doc)) : list;
+    const story = storyMembers(pool, (c) => c.signals.proximity ?? 0).filter((c) => !Number.isNaN(days[c.doc]!));
+    if (story.length < 2) return;
+    let oldest = Infinity;
+    let newest = -Infinity;
+    for (const c of story) {
+      oldest = Math.min(oldest, days[c.doc]!);
+      newest = Math.max(newest, days[c.doc]!);
+    }
+    if (newest === oldest) return;
+    for (const c of story) {
+      c.signals.recency = (days[c.doc]! - oldest) / (newest - oldest);
+      c.score += weight * c.signals.recency;
+    }
+  }
+
+  /** Each passage's article date in days since 1970 (NaN when undated), made on first use. */
+  private dayTable(): Float64Array {
+    if (!this.passageDays) {
+      const articleDays = this.index.articles.map((a) => (a.date ? dayNumber(a.date) : NaN));
+      const table = new Float64Array(this.index.passageCount);
+      for (let p = 0; p < table.length; p++) table[p] = articleDays[this.index.passage(p).articleIndex]!;
+      this.passageDays = table;
+      this.newestDay = articleDays.reduce((m, d) => (d > m ? d : m), -Infinity);
+    }
+    return this.passageDays;
+  }
+
+  queryInfo(question: string, scope?: TimeScope): QueryInfo {
     const lexical = this.index.lexical;
     const terms = lexical.queryTerms(question);
     const weights = new Map<number, number>();
@@ -176,7 +275,7 @@ export class Retriever {
         pairCount++;
       }
     }
-    return { terms, weights, totalWeight, pairs, pairCount, days: findDays(question) };
+    return { terms, weights, totalWeight, pairs, pairCount, days: scope ? scope.days : findDays(question) };
   }
 
   /** Term ids of the passages' search texts: stored with the index, or made from the text. */
@@ -294,6 +393,11 @@ export class Retriever {
       signals: c.signals,
     };
   }
+}
+
+/** An ISO day as days since 1970. */
+function dayNumber(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
 /** Shared distinct terms over the larger set's size. */
