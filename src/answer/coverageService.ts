@@ -3,7 +3,8 @@ import type { Embedder } from '../indexing/embedder.ts';
 import type { LoadedIndex } from '../search/loadIndex.ts';
 import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
-import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import { splitSentences } from '../indexing/sentences.ts';
+import type { AskOptions, Coverage, CoverageStats, LatestArticle, SourcePassage } from './coverage.ts';
 import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
 import { validateQuestion } from './question.ts';
 import { applyRecency, timeProblemAnswer } from './recency.ts';
@@ -11,6 +12,8 @@ import { timeScope, type CoverageSpan } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
+/** How many articles "the newest on a topic" lists by default. */
+const LATEST_ARTICLES = 5;
 /** How many retrieved passages the answer is chosen from. */
 const PASSAGES_PER_ANSWER = 8;
 
@@ -87,6 +90,17 @@ function showable(answer: Answer, extractive: Answer): Answer {
       const extractive = extractiveAnswer(question, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
       const answer = writer ? await writer.write(question, passages, extractive) : extractive;
       return applyRecency(showable(answer, extractive), { scope, passages });
+    },
+
+    async latest(topic: string, askOptions?: AskOptions & { limit?: number }): Promise<LatestArticle[]> {
+      const question = validateQuestion(topic);
+      const scope = { ...timeScope(question, askOptions?.now ?? new Date(), span), latest: 'explicit' as const };
+      const articles = retriever.newest(question, askOptions?.limit ?? LATEST_ARTICLES, scope);
+      return articles.map((p) => {
+        const body = bodyOf(p.articleId) ?? '';
+        const first = splitSentences(body.slice(0, 2000))[0]; // the opening is enough for its first sentence
+        return { articleId: p.articleId, title: p.title, date: p.date, url: p.url, firstSentence: first ? body.slice(first.start, first.end) : '' };
+      });
     },
 
     /** `passageId` is the stable id citations carry; undefined when this index lacks it. */

@@ -7,16 +7,17 @@ import { checkPreconditions, withinRateLimit } from './preconditions.ts';
 import { tokenUsable } from './respond.ts';
 
 /**
- * Asks the coverage, bounded in time, and remembers the answer under `answerId` for the
+ * Asks the coverage as of `askedAt` (when the member asked: the interaction's or message's
+ * time, from its snowflake), bounded in time, and remembers the answer under `answerId` for the
  * Sources and feedback buttons. The Discord layer never ranks passages itself.
  */
-export async function askCoverage(ctx: BotContext, question: string, answerId: string): Promise<Answer> {
+export async function askCoverage(ctx: BotContext, question: string, answerId: string, askedAt: Date): Promise<Answer> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new UserError('answerTimedOut')), ctx.askTimeoutMs);
   });
   try {
-    const answer = await Promise.race([ctx.coverage.ask(question), timeout]);
+    const answer = await Promise.race([ctx.coverage.ask(question, { now: askedAt }), timeout]);
     ctx.answers.set(answerId, answer);
     return answer;
   } finally {
@@ -39,7 +40,7 @@ export async function answerInteraction(interaction: AskingInteraction, question
   checkPreconditions(interaction, [askRateLimit(ctx)]);
   await interaction.deferReply();
   const deferredAt = ctx.now();
-  const answer = await askCoverage(ctx, question, interaction.id);
+  const answer = await askCoverage(ctx, question, interaction.id, interaction.createdAt);
   if (!tokenUsable(interaction, ctx.now())) {
     ctx.log.warn({ interactionId: interaction.id }, 'answer ready after the interaction token expired; not sent');
     return;

@@ -27,7 +27,7 @@ export async function handleMention(message: Message, ctx: BotContext): Promise<
     const question = questionFromText(message.content, { stripMentionsOf: ownIds });
     checkPreconditions({ user: message.author }, [askRateLimit(ctx)]);
     void message.channel.sendTyping().catch(() => {});
-    const answer = await askCoverage(ctx, question, message.id);
+    const answer = await askCoverage(ctx, question, message.id, message.createdAt);
     await reply(message, answerMessage(answer, message.id));
     ctx.log.info({ ...where, abstained: answer.abstained, citations: answer.citations.length }, 'answered mention');
   } catch (err) {

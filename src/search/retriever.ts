@@ -58,6 +58,8 @@ export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proxim
 export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
 /** Extra candidates from a BM25 search over articles newer than the best hit's, for "latest" questions. */
 const NEWER_CANDIDATES = 10;
+/** Passages read for "the newest articles on a topic". */
+const TOPIC_DEPTH = 200;
 /** Extra candidates from a BM25 search over the period's articles only. */
 const WINDOW_CANDIDATES = 20;
 /** How deep the BM25 ranking is read for candidates. */
@@ -208,6 +210,33 @@ export class Retriever {
     if (scope && days) this.preferRecent(list, scope, days, window ? inWindow : undefined);
     list.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return this.withoutNearDuplicates(list, k);
+  }
+
+  /**
+   * The newest articles on a topic: among the best TOPIC_DEPTH passages by BM25 (none dated
+   * after the scope's now), those on the topic's story (src/search/story.ts), one passage per
+   * article, newest first. For "what's new on X?", where the date matters more than the wording.
+   */
+  newest(topic: string, k: number, scope: TimeScope): RankedPassage[] {
+    const query = this.queryInfo(withoutTimeWords(topic), scope);
+    const days = this.dayTable();
+    const nowDay = dayNumber(scope.now);
+    const hits = this.index.lexical.searchTerms(query.terms, TOPIC_DEPTH, (d) => !(days[d]! > nowDay));
+    if (hits.length === 0) return [];
+    const sequences = this.termSequences(hits.map((h) => h.doc));
+    const list: Candidate[] = hits.map((h, i) => ({ doc: h.doc, terms: sequences[i]!, bm25: h.score, signals: {}, score: h.score }));
+    for (const c of list) c.signals.proximity = proximity(query, c.terms);
+    const byArticle = new Map<number, Candidate>();
+    for (const c of storyMembers(list, (x) => x.signals.proximity ?? 0)) {
+      const article = this.index.passage(c.doc).articleIndex;
+      const kept = byArticle.get(article);
+      if (!kept || c.score > kept.score) byArticle.set(article, c);
+    }
+    const dayOf = (c: Candidate) => (Number.isNaN(days[c.doc]!) ? -Infinity : days[c.doc]!);
+    return [...byArticle.values()]
+      .sort((a, b) => dayOf(b) - dayOf(a) || b.score - a.score)
+      .slice(0, k)
+      .map((c) => this.toPassage(c));
   }
 
   /**

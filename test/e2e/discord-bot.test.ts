@@ -376,7 +376,7 @@ describe('npm run deploy-commands', () => {
       timeout: 20_000,
     });
     expect(stdout).toMatch(/Registered 5 commands \(ask, sources, about, reindex, Ask the coverage\) for application \d+ in server \d+/);
-    expect(h.discord.commands(guildId)).toHaveLength(5);
+    expect(h.discord.commands(guildId)).toHaveLength(6);
   });
 
   it('registers globally when no guild is given, looking the application id up from the token', async () => {
