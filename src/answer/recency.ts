@@ -128,13 +128,14 @@ function outsidePeriodNote(scope: TimeScope, lead: Citation): string | undefined
  */
 export function timeProblemAnswer(question: string, scope: TimeScope, span: CoverageSpan, articlesIn: (from: string, to: string) => number): Answer | undefined {
   const range = span.first && span.last ? ` The coverage runs from ${span.first} to ${span.last}.` : '';
-  let text: string | undefined;
-  if (scope.problem?.kind === 'impossible') text = `There is no ${scope.problem.text} in the calendar, so the coverage cannot answer that.${range}`;
+  let reason: string | undefined;
+  if (scope.problem?.kind === 'impossible') reason = `there is no ${scope.problem.text} in the calendar`;
   else if (scope.problem?.kind === 'future') {
-    text = `"${scope.problem.text}" is after the time of asking (${scope.now}); the coverage has nothing from then.${range}`;
+    reason = `"${scope.problem.text}" is after the time of asking (${scope.now}), and nothing dated later counts`;
   } else if (scope.period && scope.window && articlesIn(scope.window.from, scope.window.to) === 0) {
     const { from, to, text: said } = scope.period;
-    text = `The coverage has no articles from ${said} (${from === to ? from : `${from} to ${to}`}).${range}`;
+    reason = `it has no articles from ${said} (${from === to ? from : `${from} to ${to}`})`;
   }
+  const text = reason === undefined ? undefined : `The coverage doesn't answer that: ${reason}.${range}`;
   return text === undefined ? undefined : { ...abstention(question), answer: text };
 }
