@@ -61,7 +61,9 @@ export function applyRecency(answer: Answer, context: RecencyContext): Answer {
     const eligible = citations.map((c, i) => i).filter((i) => answering(i) && inPeriod(citations[i]!) && citations[i]!.date !== null);
     const calendarPeriod = scope.window !== undefined && !scope.relative && scope.latest !== 'explicit';
     if (calendarPeriod) {
-      first = eligible[0] ?? 0;
+      // From the period itself before its later reports; then in the answer's order.
+      const inPeriodItself = eligible.filter((i) => scope.period !== undefined && inWindow(citations[i]!.date, scope.period));
+      first = inPeriodItself[0] ?? eligible[0] ?? 0;
     } else {
       const onStory = eligible.filter((i) => story.has(citations[i]!.articleId));
       const pool = onStory.length > 0 ? onStory : eligible;

@@ -56,8 +56,11 @@ export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proxim
  * ../shared/eval/news/time-dev.jsonl and eval/time-news.jsonl (README "Time").
  */
 export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
-/** Extra candidates from a BM25 search over articles newer than the best hit's, for "latest" questions. */
-const NEWER_CANDIDATES = 10;
+/** A report from the end of a period's grace days counts this much less than one from within it. */
+const GRACE_DISCOUNT = 0.3;
+/** Extra candidates for "latest" questions: the story's newest articles among the best STORY_DEPTH passages by BM25. */
+const NEWER_CANDIDATES = 5;
+const STORY_DEPTH = 100;
 /** Passages read for "the newest articles on a topic". */
 const TOPIC_DEPTH = 200;
 /** Extra candidates from a BM25 search over the period's articles only. */
@@ -87,7 +90,7 @@ export interface RetrievalSignals {
   phrase?: number;
   title?: number;
   date?: number;
-  /** 1 when the article is dated inside the question's period. */
+  /** 1 when the article is dated inside the question's period, less in the days after it (windowFit). */
   window?: number;
   /** Recency among the story's articles (0 oldest, 1 newest), when the question prefers the latest. */
   recency?: number;
@@ -160,13 +163,13 @@ export class Retriever {
     };
     const lexicalHits = this.index.lexical.searchTerms(query.terms, LEXICAL_CANDIDATES, filterFuture ? allowed : undefined);
     for (const hit of lexicalHits) add(hit.doc);
-    // For the latest state of a story, also its newer coverage that plain BM25 ranks lower: the
-    // best passages dated after the best passage's article.
+    // For the latest state of a story, also its newest articles, which plain BM25 may rank lower.
     if (days && !scope!.window && scope!.latest !== 'none' && lexicalHits.length > 0) {
-      const after = days[lexicalHits[0]!.doc]!;
-      if (!Number.isNaN(after)) for (const hit of this.index.lexical.searchTerms(query.terms, NEWER_CANDIDATES, (d) => days[d]! > after && allowed(d))) add(hit.doc);
+      for (const c of this.newestOnStory(query, NEWER_CANDIDATES, nowDay, STORY_DEPTH)) add(c.doc);
     }
-    const window = scope?.window ? { from: dayNumber(scope.window.from), to: dayNumber(scope.window.to) } : undefined;
+    const window = scope?.window
+      ? { from: dayNumber(scope.window.from), to: dayNumber(scope.window.to), periodEnd: dayNumber(scope.period?.to ?? scope.window.to) }
+      : undefined;
     const inWindow = (doc: number) => window !== undefined && days![doc]! >= window.from && days![doc]! <= window.to;
     if (window) for (const hit of this.index.lexical.searchTerms(query.terms, WINDOW_CANDIDATES, inWindow)) add(hit.doc);
     if (this.weights.dense > 0) {
@@ -203,7 +206,7 @@ export class Retriever {
         w.title * s.title +
         w.date * s.date;
       if (window) {
-        s.window = inWindow(c.doc) ? 1 : 0;
+        s.window = windowFit(days![c.doc]!, window);
         c.score += TIME_WEIGHTS.window * s.window;
       }
     }
@@ -219,9 +222,13 @@ export class Retriever {
    */
   newest(topic: string, k: number, scope: TimeScope): RankedPassage[] {
     const query = this.queryInfo(withoutTimeWords(topic), scope);
+    return this.newestOnStory(query, k, dayNumber(scope.now), TOPIC_DEPTH).map((c) => this.toPassage(c));
+  }
+
+  /** The newest `k` articles' best passages among the story's passages in the best `depth` by BM25, none after `nowDay`. */
+  private newestOnStory(query: QueryInfo, k: number, nowDay: number, depth: number): Candidate[] {
     const days = this.dayTable();
-    const nowDay = dayNumber(scope.now);
-    const hits = this.index.lexical.searchTerms(query.terms, TOPIC_DEPTH, (d) => !(days[d]! > nowDay));
+    const hits = this.index.lexical.searchTerms(query.terms, depth, (d) => !(days[d]! > nowDay));
     if (hits.length === 0) return [];
     const sequences = this.termSequences(hits.map((h) => h.doc));
     const list: Candidate[] = hits.map((h, i) => ({ doc: h.doc, terms: sequences[i]!, bm25: h.score, signals: {}, score: h.score }));
@@ -233,10 +240,7 @@ export class Retriever {
       if (!kept || c.score > kept.score) byArticle.set(article, c);
     }
     const dayOf = (c: Candidate) => (Number.isNaN(days[c.doc]!) ? -Infinity : days[c.doc]!);
-    return [...byArticle.values()]
-      .sort((a, b) => dayOf(b) - dayOf(a) || b.score - a.score)
-      .slice(0, k)
-      .map((c) => this.toPassage(c));
+    return [...byArticle.values()].sort((a, b) => dayOf(b) - dayOf(a) || b.score - a.score).slice(0, k);
   }
 
   /**
@@ -422,6 +426,16 @@ export class Retriever {
       signals: c.signals,
     };
   }
+}
+
+/**
+ * How well an article's day fits the question's window: 1 inside the period itself, falling to
+ * 1 - GRACE_DISCOUNT over the days after it when reports about it still come in, 0 outside.
+ */
+function windowFit(day: number, w: { from: number; to: number; periodEnd: number }): number {
+  if (Number.isNaN(day) || day < w.from || day > w.to) return 0;
+  if (day <= w.periodEnd) return 1;
+  return 1 - (GRACE_DISCOUNT * (day - w.periodEnd)) / Math.max(1, w.to - w.periodEnd);
 }
 
 /** An ISO day as days since 1970. */

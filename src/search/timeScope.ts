@@ -267,7 +267,14 @@ function periodOf(r: chrono.ParsedResult, today: string, anchorDay: string, ques
     const month = c.get('month')!;
     let year = c.isCertain('year') ? c.get('year')! : anchor.year!;
     if (!c.isCertain('year') && iso(year, month, 1) > anchorDay) year--;
-    return { from: iso(year, month, 1), to: iso(year, month, lastOfMonth(year, month)), text, relative: false, grace: PERIOD_GRACE_DAYS, comparison };
+    // "early March": its first ten days, reported soon after; "mid-", "late" likewise.
+    const part = /\b(early|mid|late)[\s-]+$/i.exec(question.slice(Math.max(0, r.index - 8), r.index))?.[1]?.toLowerCase();
+    const last = lastOfMonth(year, month);
+    if (part) {
+      const [from, to] = part === 'early' ? [1, 10] : part === 'mid' ? [11, 20] : [21, last];
+      return { from: iso(year, month, from), to: iso(year, month, to), text: `${part} ${text}`, relative: false, grace: DAY_GRACE_DAYS, comparison };
+    }
+    return { from: iso(year, month, 1), to: iso(year, month, last), text, relative: false, grace: PERIOD_GRACE_DAYS, comparison };
   }
   if (c.isCertain('year')) {
     const year = c.get('year')!;
@@ -276,7 +283,10 @@ function periodOf(r: chrono.ParsedResult, today: string, anchorDay: string, ques
   return undefined;
 }
 
-/** "today", "yesterday", "this week" (the last seven days), "last week", "last month", "last year", "next ...". */
+/**
+ * "today", "yesterday", "this week" (the last seven days), "last week", "last month", "last year",
+ * "next ...". A relative period names when things were reported, so its window has no grace.
+ */
 function relativePeriod(lower: string, today: string, comparison: boolean, text: string): Period | undefined {
   const t = isoDay(today)!;
   const make = (from: string, to: string, grace = 0): Period => ({ from, to, text, relative: true, grace, comparison });
@@ -292,10 +302,10 @@ function relativePeriod(lower: string, today: string, comparison: boolean, text:
   if (/\blast month\b/.test(lower)) {
     const y = t.month === 1 ? t.year! - 1 : t.year!;
     const m = t.month === 1 ? 12 : t.month - 1;
-    return make(iso(y, m, 1), iso(y, m, lastOfMonth(y, m)), PERIOD_GRACE_DAYS);
+    return make(iso(y, m, 1), iso(y, m, lastOfMonth(y, m)));
   }
   if (/\bthis year\b|\bpast year\b/.test(lower)) return make(iso(t.year!, 1, 1), today);
-  if (/\blast year\b|\ba year ago\b/.test(lower)) return make(iso(t.year! - 1, 1, 1), iso(t.year! - 1, 12, 31), PERIOD_GRACE_DAYS);
+  if (/\blast year\b|\ba year ago\b/.test(lower)) return make(iso(t.year! - 1, 1, 1), iso(t.year! - 1, 12, 31));
   const ago = /\b(\d+|a|an|one|two|three|four|five|six|seven|ten) (days?|weeks?|months?) ago\b/.exec(lower);
   if (ago) {
     const words: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, ten: 10 };

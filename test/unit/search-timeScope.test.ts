@@ -87,3 +87,11 @@ describe('withoutTimeWords and dayAsTime', () => {
     expect(dayAsTime('April 20')).toBeUndefined();
   });
 });
+
+describe('parts of a month', () => {
+  it('reads "early", "mid-" and "late" March as thirds of it', () => {
+    expect(timeScope('Who was minister in early March 1987?', at('1987-10-20')).period).toMatchObject({ from: '1987-03-01', to: '1987-03-10' });
+    expect(timeScope('What happened in mid-March 1987?', at('1987-10-20')).period).toMatchObject({ from: '1987-03-11', to: '1987-03-20' });
+    expect(timeScope('What happened in late March 1987?', at('1987-10-20')).period).toMatchObject({ from: '1987-03-21', to: '1987-03-31' });
+  });
+});
