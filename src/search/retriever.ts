@@ -53,7 +53,7 @@ export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proxim
  *   "currently"; smaller for a bare present tense; smallest for a period's own articles ("this
  *   week": the newest of the week first).
  * Set by hand from these orders of magnitude, not fitted; checked with `npm run eval` on
- * ../shared/eval/news/time-dev.jsonl and eval/time-news.jsonl (README "Time").
+ * ../shared/eval/news/time-dev.jsonl (README "Time in questions").
  */
 export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
 /** A report from the end of a period's grace days counts this much less than one from within it. */
