@@ -248,6 +248,14 @@ function periodOf(r: chrono.ParsedResult, today: string, anchorDay: string, ques
   const text = r.text;
   const lower = text.toLowerCase();
   if (/^(now|right now)$/.test(lower)) return undefined;
+  // "protesters march", "prices may rise": a lowercase verb, not a month.
+  if (/^(march|may)$/.test(text)) return undefined;
+  // "on Monday": the latest Monday up to now; its news is dated that day or the next.
+  if (c.isCertain('weekday') && !c.isCertain('day')) {
+    let day = isoOf(c.date());
+    while (day > today) day = addDays(day, -7);
+    return { from: day, to: addDays(day, 1), text, relative: true, grace: 0, comparison: false };
+  }
   // What follows the expression: "last year's level" compares with last year, it is not the period asked about.
   const after = question.slice(r.index + text.length, r.index + text.length + 3);
   const comparison = /^['’]s\b/.test(after) && /\b(last|previous|a) year\b|\byear ago\b/.test(lower);

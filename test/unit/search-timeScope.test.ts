@@ -95,3 +95,16 @@ describe('parts of a month', () => {
     expect(timeScope('What happened in late March 1987?', at('1987-10-20')).period).toMatchObject({ from: '1987-03-21', to: '1987-03-31' });
   });
 });
+
+describe('weekdays and words that only look like months', () => {
+  it('reads "on Monday" as the latest Monday up to now, with the day after for its reports', () => {
+    expect(timeScope('What did GAF offer on Monday?', at('1987-10-20')).window).toEqual({ from: '1987-10-19', to: '1987-10-20' });
+    expect(timeScope('What happened last Friday?', at('1987-10-20')).period).toMatchObject({ from: '1987-10-16' });
+  });
+
+  it('does not take "march" or "may" as verbs for months', () => {
+    expect(timeScope('Why did protesters march on the capital?', at('1987-10-20')).period).toBeUndefined();
+    expect(timeScope('Prices may rise: by how much?', at('1987-10-20')).period).toBeUndefined();
+    expect(timeScope('What happened in March?', at('1987-10-20')).period).toMatchObject({ from: '1987-03-01' });
+  });
+});
