@@ -46,6 +46,7 @@ export interface CoverageOptions {
 export function createCoverage(options: CoverageOptions): Coverage {
   const { index, embedder, log, writer } = options;
   const retriever = new Retriever(index);
+  retriever.prepareDates(); // every question is read against its time of asking
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
   // A question word weighs by how rare it is in English and in this coverage: the corpus' own
   // statistics alone mislead while it is small. Words the coverage lacks count as seen once.

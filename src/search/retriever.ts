@@ -1,5 +1,5 @@
 import { passageSearchText } from '../indexing/searchText.ts';
-import type { QueryTerm } from './bm25.ts';
+import type { LexicalHit, QueryTerm } from './bm25.ts';
 import { storyMembers } from './story.ts';
 import { findDays, isoDay, sameDay, withoutTimeWords, type DayMention, type TimeScope } from './timeScope.ts';
 import type { LoadedIndex } from './loadIndex.ts';
@@ -58,7 +58,11 @@ export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proxim
 export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
 /** A report from the end of a period's grace days counts this much less than one from within it. */
 const GRACE_DISCOUNT = 0.3;
-/** Extra candidates for "latest" questions: the story's newest articles among the best STORY_DEPTH passages by BM25. */
+/**
+ * Extra candidates for questions that say "latest", "now", "currently": the story's newest
+ * articles among the best STORY_DEPTH passages by BM25. (For a bare present tense it gained
+ * nothing on time-dev and costs reading STORY_DEPTH term sequences, so it is not done.)
+ */
 const NEWER_CANDIDATES = 5;
 const STORY_DEPTH = 100;
 /** Passages read for "the newest articles on a topic". */
@@ -161,12 +165,12 @@ export class Retriever {
       if (!c) candidates.set(doc, (c = { doc, terms: EMPTY, bm25: 0, signals: {}, score: 0 }));
       return c;
     };
-    const lexicalHits = this.index.lexical.searchTerms(query.terms, LEXICAL_CANDIDATES, filterFuture ? allowed : undefined);
-    for (const hit of lexicalHits) add(hit.doc);
-    // For the latest state of a story, also its newest articles, which plain BM25 may rank lower.
-    if (days && !scope!.window && scope!.latest !== 'none' && lexicalHits.length > 0) {
-      for (const c of this.newestOnStory(query, NEWER_CANDIDATES, nowDay, STORY_DEPTH)) add(c.doc);
-    }
+    // For a question that asks for the latest state of a story, also the story's newest articles,
+    // which plain BM25 may rank lower: one BM25 pass read deeper serves both.
+    const wantsNewest = days !== undefined && !scope!.window && scope!.latest === 'explicit';
+    const lexicalHits = this.index.lexical.searchTerms(query.terms, wantsNewest ? STORY_DEPTH : LEXICAL_CANDIDATES, filterFuture ? allowed : undefined);
+    for (const hit of lexicalHits.slice(0, LEXICAL_CANDIDATES)) add(hit.doc);
+    if (wantsNewest) for (const c of this.newestOnStory(query, lexicalHits, NEWER_CANDIDATES)) add(c.doc);
     const window = scope?.window
       ? { from: dayNumber(scope.window.from), to: dayNumber(scope.window.to), periodEnd: dayNumber(scope.period?.to ?? scope.window.to) }
       : undefined;
@@ -222,13 +226,15 @@ export class Retriever {
    */
   newest(topic: string, k: number, scope: TimeScope): RankedPassage[] {
     const query = this.queryInfo(withoutTimeWords(topic), scope);
-    return this.newestOnStory(query, k, dayNumber(scope.now), TOPIC_DEPTH).map((c) => this.toPassage(c));
+    const days = this.dayTable();
+    const nowDay = dayNumber(scope.now);
+    const hits = this.index.lexical.searchTerms(query.terms, TOPIC_DEPTH, (d) => !(days[d]! > nowDay));
+    return this.newestOnStory(query, hits, k).map((c) => this.toPassage(c));
   }
 
-  /** The newest `k` articles' best passages among the story's passages in the best `depth` by BM25, none after `nowDay`. */
-  private newestOnStory(query: QueryInfo, k: number, nowDay: number, depth: number): Candidate[] {
+  /** The best passages of the newest `k` articles on the story among BM25 `hits`. */
+  private newestOnStory(query: QueryInfo, hits: LexicalHit[], k: number): Candidate[] {
     const days = this.dayTable();
-    const hits = this.index.lexical.searchTerms(query.terms, depth, (d) => !(days[d]! > nowDay));
     if (hits.length === 0) return [];
     const sequences = this.termSequences(hits.map((h) => h.doc));
     const list: Candidate[] = hits.map((h, i) => ({ doc: h.doc, terms: sequences[i]!, bm25: h.score, signals: {}, score: h.score }));
@@ -272,6 +278,11 @@ export class Retriever {
       c.signals.recency = (days[c.doc]! - oldest) / (newest - oldest);
       c.score += weight * c.signals.recency;
     }
+  }
+
+  /** Makes the per-passage date table now (at load) rather than during the first question. */
+  prepareDates(): void {
+    this.dayTable();
   }
 
   /** Each passage's article date in days since 1970 (NaN when undated), made on first use. */
