@@ -56,7 +56,9 @@ export function createCoverage(options: CoverageOptions): Coverage {
   // The coverage's first and last days, and its article dates in order (to count a period's articles).
   const sortedDays = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
   const span: CoverageSpan = { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] };
-  const articlesIn = (from: string, to: string) => lowerBound(sortedDays, to, true) - lowerBound(sortedDays, from, false);
+  // Undated articles may be from any time: with any of them, no period is known to be empty.
+  const undated = index.articles.length - sortedDays.length;
+  const articlesIn = (from: string, to: string) => undated + lowerBound(sortedDays, to, true) - lowerBound(sortedDays, from, false);
   const bodyOf = (articleId: string) => {
     const i = articleIndexById.get(articleId);
     return i === undefined ? undefined : index.body(i);
