@@ -38,8 +38,20 @@ export interface AskOptions {
   previousQuestion?: string;
 }
 
+/** One of the newest articles on a topic ("what's new on X?"). */
+export interface LatestArticle {
+  articleId: string;
+  title: string;
+  date: string | null;
+  url: string | null;
+  /** The article's first sentence, verbatim. */
+  firstSentence: string;
+}
+
 export interface Coverage {
   ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** The newest articles on a topic, newest first, none dated after `options.now`. */
+  latest(topic: string, options?: AskOptions & { limit?: number }): Promise<LatestArticle[]>;
   sourcePassage(passageId: number): SourcePassage | undefined;
   articles(): ArticleSummary[];
   stats(): CoverageStats;

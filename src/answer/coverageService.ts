@@ -3,13 +3,18 @@ import type { Embedder } from '../indexing/embedder.ts';
 import type { LoadedIndex } from '../search/loadIndex.ts';
 import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
-import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import { splitSentences } from '../indexing/sentences.ts';
+import type { AskOptions, Coverage, CoverageStats, LatestArticle, SourcePassage } from './coverage.ts';
 import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
 import { combineFollowUp } from './followUp.ts';
 import { validateQuestion } from './question.ts';
+import { applyRecency, timeProblemAnswer } from './recency.ts';
+import { timeScope, type CoverageSpan } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
+/** How many articles "the newest on a topic" lists by default. */
+const LATEST_ARTICLES = 5;
 /** How many retrieved passages the answer is chosen from. */
 const PASSAGES_PER_ANSWER = 8;
 
@@ -42,12 +47,19 @@ export interface CoverageOptions {
 export function createCoverage(options: CoverageOptions): Coverage {
   const { index, embedder, log, writer } = options;
   const retriever = new Retriever(index);
+  retriever.prepareDates(); // every question is read against its time of asking
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
   // A question word weighs by how rare it is in English and in this coverage: the corpus' own
   // statistics alone mislead while it is small. Words the coverage lacks count as seen once.
   const rareIdf = index.lexical.idfForDocumentFrequency(1);
   const termWeight = (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
   wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  // The coverage's first and last days, and its article dates in order (to count a period's articles).
+  const sortedDays = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
+  const span: CoverageSpan = { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] };
+  // Undated articles may be from any time: with any of them, no period is known to be empty.
+  const undated = index.articles.length - sortedDays.length;
+  const articlesIn = (from: string, to: string) => undated + lowerBound(sortedDays, to, true) - lowerBound(sortedDays, from, false);
   const bodyOf = (articleId: string) => {
     const i = articleIndexById.get(articleId);
     return i === undefined ? undefined : index.body(i);
@@ -68,7 +80,7 @@ function showable(answer: Answer, extractive: Answer): Answer {
   }
 
   return {
-    // `options.now` is accepted here for the stages that will read it.
+    // `now` is the time of asking (default: the clock); `previousQuestion` makes this a follow-up.
     async ask(rawQuestion: string, askOptions?: AskOptions): Promise<Answer> {
       const question = validateQuestion(rawQuestion);
       // A follow-up is searched with the previous question's subject filled in, and its quotes
@@ -77,9 +89,12 @@ function showable(answer: Answer, extractive: Answer): Answer {
       const followUp = previousQuestion ? combineFollowUp(previousQuestion, question) : undefined;
       const searchText = followUp?.question ?? question;
       const focus = followUp?.focus ?? question;
+      const scope = timeScope(searchText, askOptions?.now ?? new Date(), span);
+      const problem = timeProblemAnswer(question, scope, span, articlesIn);
+      if (problem) return problem;
       const [vector] = await embedder.embed([searchText]);
       const depth = Math.max(PASSAGES_PER_ANSWER, options.observe?.depth ?? 0);
-      const ranked = retriever.retrieve(searchText, vector!, depth);
+      const ranked = retriever.retrieve(searchText, vector!, depth, scope);
       options.observe?.retrieved(searchText, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
       const extractiveOptions = options.extractive ?? DEFAULT_EXTRACTIVE;
@@ -90,9 +105,20 @@ function showable(answer: Answer, extractive: Answer): Answer {
       // A language model reads the follow-up and the question it follows as they were asked.
       const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
       const answer = writer ? await writer.write(writtenFor, passages, extractive) : extractive;
-      const shown = showable(answer, extractive);
+      const shown = applyRecency(showable(answer, extractive), { scope, passages });
       if (!followUp) return shown;
       return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
+    },
+
+    async latest(topic: string, askOptions?: AskOptions & { limit?: number }): Promise<LatestArticle[]> {
+      const question = validateQuestion(topic);
+      const scope = { ...timeScope(question, askOptions?.now ?? new Date(), span), latest: 'explicit' as const };
+      const articles = retriever.newest(question, askOptions?.limit ?? LATEST_ARTICLES, scope);
+      return articles.map((p) => {
+        const body = bodyOf(p.articleId) ?? '';
+        const first = splitSentences(body.slice(0, 2000))[0]; // the opening is enough for its first sentence
+        return { articleId: p.articleId, title: p.title, date: p.date, url: p.url, firstSentence: first ? body.slice(first.start, first.end) : '' };
+      });
     },
 
     /** `passageId` is the stable id citations carry; undefined when this index lacks it. */
@@ -121,4 +147,16 @@ function showable(answer: Answer, extractive: Answer): Answer {
       return { articles: m.articleCount, passages: m.passageCount, model: m.model, dimension: m.dimension, builtAt: m.builtAt };
     },
   };
+}
+
+/** Index of the first day after `day` (`after`) or the first not before it, in sorted `days`. */
+function lowerBound(days: string[], day: string, after: boolean): number {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after ? days[mid]! <= day : days[mid]! < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { ArticleSummary } from '../corpus/article.ts';
 import { CURRENT_FILE } from '../search/indexLayout.ts';
 import { currentGeneration, loadGeneration, type LoadedIndex } from '../search/loadIndex.ts';
-import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
+import type { AskOptions, Coverage, CoverageStats, SourcePassage, LatestArticle } from './coverage.ts';
 import type { Answer } from './types.ts';
 
 /**
@@ -84,6 +84,17 @@ export class LiveCoverage implements Coverage {
     gen.inFlight++;
     try {
       return await gen.coverage.ask(question, options);
+    } finally {
+      gen.inFlight--;
+      this.closeIfDone(gen);
+    }
+  }
+
+  async latest(topic: string, options?: AskOptions & { limit?: number }): Promise<LatestArticle[]> {
+    const gen = this.active;
+    gen.inFlight++;
+    try {
+      return await gen.coverage.latest(topic, options);
     } finally {
       gen.inFlight--;
       this.closeIfDone(gen);

@@ -11,6 +11,8 @@ export interface Citation {
   passageId: number;
   start: number;
   end: number;
+  /** Shown before the quote when it is from another day than the first quote ("Earlier, on March 3"). */
+  label?: string;
 }
 
 export type AnswerMode = 'extractive' | 'llm';

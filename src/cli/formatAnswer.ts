@@ -1,3 +1,4 @@
+import type { LatestArticle } from '../answer/coverage.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 
 /**
@@ -41,8 +42,19 @@ export function answerToJson(answer: Answer): object {
     mode: answer.mode,
     droppedQuotes: answer.droppedQuotes,
     ...(answer.note ? { note: answer.note } : {}),
-    citations: answer.citations.map(({ n, quote, articleId, title, date, url, passageId, start, end }) => ({
-      n, quote, articleId, title, date, url, passageId, start, end,
+    citations: answer.citations.map(({ n, quote, articleId, title, date, url, passageId, start, end, label }) => ({
+      n, quote, articleId, title, date, url, passageId, start, end, ...(label ? { label } : {}),
     })),
   };
+}
+
+/** The newest articles on a topic: date, title, link, then the first sentence. */
+export function formatLatestForTerminal(topic: string, articles: LatestArticle[]): string {
+  if (articles.length === 0) return `The coverage has no articles on "${topic}".`;
+  const lines = [`Newest articles on "${topic}":`];
+  for (const a of articles) {
+    lines.push('', `${a.date ?? 'undated'}  ${a.title}${a.url ? ` <${a.url}>` : ''}`);
+    if (a.firstSentence) lines.push(`  ${a.firstSentence}`);
+  }
+  return lines.join('\n');
 }

@@ -74,7 +74,7 @@ async function terminalSession(coverage: LiveCoverage, questionLog: QuestionLog,
   for await (const line of rl) {
     if (line.trim() === '') break;
     try {
-      const answer = await coverage.ask(line);
+      const answer = await coverage.ask(line, { now: new Date() });
       process.stdout.write(`${formatAnswerForTerminal(answer)}\n\n`);
       await questionLog
         .record({ question: answer.question, answered: !answer.abstained, source: 'terminal' })

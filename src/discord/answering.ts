@@ -17,6 +17,8 @@ export interface Asking {
   previous?: PreviousQuestion;
   /** Where it was asked, for the question log (server id, never a user id). */
   guildId: string | null;
+  /** When the member asked (the interaction's or message's snowflake time): "this week" is read against it. */
+  askedAt?: Date;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function askCoverage(ctx: BotContext, question: string, answerId: s
     timer = setTimeout(() => reject(new UserError('answerTimedOut')), ctx.askTimeoutMs);
   });
   try {
-    const options = asking.previous ? { previousQuestion: asking.previous.searchedAs } : undefined;
+    const options = { now: asking.askedAt, ...(asking.previous ? { previousQuestion: asking.previous.searchedAs } : {}) };
     const answer = await Promise.race([ctx.coverage.ask(question, options), timeout]);
     ctx.answers.set(answerId, answer);
     await logQuestion(ctx, answer, answerId, asking);
@@ -88,7 +90,7 @@ export async function answerInteraction(
   checkPreconditions(interaction, [askRateLimit(ctx)]);
   await interaction.deferReply();
   const deferredAt = ctx.now();
-  const answer = await askCoverage(ctx, question, interaction.id, { previous, guildId: interaction.guildId });
+  const answer = await askCoverage(ctx, question, interaction.id, { previous, guildId: interaction.guildId, askedAt: interaction.createdAt });
   if (!tokenUsable(interaction)) {
     ctx.log.warn({ interactionId: interaction.id }, 'answer ready after the interaction token expired; not sent');
     return;

@@ -11,7 +11,7 @@ import type {
   APIEmbedField,
   APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import type { CoverageStats, SourcePassage } from '../answer/coverage.ts';
+import type { CoverageStats, LatestArticle, SourcePassage } from '../answer/coverage.ts';
 import type { Answer, Citation } from '../answer/types.ts';
 import type { ArticleSummary } from '../corpus/article.ts';
 import type { FeedStatus } from '../corpus/feeds/follower.ts';
@@ -112,6 +112,11 @@ function linkTarget(url: string): string {
   return url.replace(/[()<>\s]/g, (c) => encodeURIComponent(c));
 }
 
+/** Articles /latest lists, and how much of each first sentence it shows. */
+const LATEST_FIELDS = 5;
+const LATEST_SENTENCE_CHARS = 300;
+const LATEST_FOOTER = 'Newest first, from the indexed coverage only. Ask with /ask for what they say.';
+
 function citationMeta(c: Pick<Citation, 'date' | 'url'>): string {
   return [c.date, c.url ? `[Read the article](${linkTarget(c.url)})` : null].filter(Boolean).join(' · ');
 }
@@ -124,9 +129,11 @@ export function citationFieldName(n: number, title: string): string {
 function citationField(c: Citation, quoteBudget: number): APIEmbedField {
   const name = citationFieldName(c.n, c.title);
   const meta = citationMeta(c);
-  const room = Math.min(quoteBudget, DISCORD_LIMITS.embedFieldValue - (meta ? meta.length + 1 : 0));
+  // A quote from another day than the first one says so above it ("Earlier, on March 3:").
+  const label = c.label ? `*${fitEscaped(c.label, 100)}:*\n` : '';
+  const room = Math.min(quoteBudget, DISCORD_LIMITS.embedFieldValue - label.length - (meta ? meta.length + 1 : 0));
   const quote = fitRendered(c.quote, room, blockQuote) ?? blockQuote('…');
-  return { name, value: meta ? `${quote}\n${meta}` : quote };
+  return { name, value: `${label}${meta ? `${quote}\n${meta}` : quote}` };
 }
 
 function answerDescription(answer: Answer, shownQuotes: number, budget: number): string | undefined {
@@ -485,4 +492,23 @@ export function insightsMessage(report: Insights): ReplyPayload {
     footer: { text: `${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} · from the local question log (no user ids)` },
   };
   return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
+}
+
+/** `/latest`: the newest articles on a topic, each with its date, title, link and first sentence. */
+export function latestMessage(topic: string, articles: LatestArticle[]): ReplyPayload {
+  const title = fitEscaped(`Newest on: ${topic}`, DISCORD_LIMITS.embedTitle);
+  if (articles.length === 0) {
+    return {
+      embeds: [{ color: COLOR_INFO, title, description: fitEscaped(`The coverage has no articles on "${topic}".`, 500) }],
+      components: [],
+      allowedMentions: NO_MENTIONS,
+    };
+  }
+  const fields: APIEmbedField[] = articles.slice(0, LATEST_FIELDS).map((a) => {
+    const meta = citationMeta(a);
+    const room = DISCORD_LIMITS.embedFieldValue - (meta ? meta.length + 1 : 0);
+    const sentence = a.firstSentence ? (fitRendered(a.firstSentence, Math.min(room, LATEST_SENTENCE_CHARS), blockQuote) ?? '') : '';
+    return { name: fitEscaped(a.title, DISCORD_LIMITS.embedFieldName), value: [sentence, meta].filter(Boolean).join('\n') || '—' };
+  });
+  return { embeds: [{ color: COLOR_INFO, title, fields, footer: { text: LATEST_FOOTER } }], components: [], allowedMentions: NO_MENTIONS };
 }

@@ -5,7 +5,8 @@ import { handleButton } from './buttons.ts';
 import { runAbout } from './commands/about.ts';
 import { runAsk } from './commands/ask.ts';
 import { runAskAboutMessage } from './commands/askContextMenu.ts';
-import { aboutCommand, askAboutMessageCommand, askCommand, insightsCommand, reindexCommand, sourcesCommand } from './commands/definitions.ts';
+import { aboutCommand, askAboutMessageCommand, askCommand, insightsCommand, latestCommand, reindexCommand, sourcesCommand } from './commands/definitions.ts';
+import { runLatest } from './commands/latest.ts';
 import { runReindex } from './commands/reindex.ts';
 import { runSources } from './commands/sources.ts';
 import type { BotContext } from './context.ts';
@@ -20,6 +21,7 @@ const chatCommands: Record<string, Handler<ChatInputCommandInteraction>> = {
   [aboutCommand.name]: runAbout,
   [reindexCommand.name]: runReindex,
   [insightsCommand.name]: runInsights,
+  [latestCommand.name]: runLatest,
 };
 
 const messageCommands: Record<string, Handler<MessageContextMenuCommandInteraction>> = {

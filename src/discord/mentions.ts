@@ -35,7 +35,7 @@ export async function handleMention(message: Message, ctx: BotContext): Promise<
     checkPreconditions({ user: message.author }, [askRateLimit(ctx)]);
     void message.channel.sendTyping().catch(() => {});
     const previous = await previousForMessage(ctx, message);
-    const answer = await askCoverage(ctx, question, message.id, { previous, guildId: message.guildId });
+    const answer = await askCoverage(ctx, question, message.id, { previous, guildId: message.guildId, askedAt: message.createdAt });
     const sent = await reply(message, answerMessage(answer, message.id, previous?.shown));
     rememberTurn(ctx, sent, message.author.id, answer);
     ctx.log.info(

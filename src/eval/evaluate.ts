@@ -4,6 +4,7 @@ import type { Answer } from '../answer/types.ts';
 import type { Embedder } from '../indexing/embedder.ts';
 import type { LoadedIndex } from '../search/loadIndex.ts';
 import type { RankedPassage } from '../search/retriever.ts';
+import { dayAsTime } from '../search/timeScope.ts';
 import { containsAnswer, type EvalQuestion } from './questions.ts';
 
 /** How deep the ranking is read for Recall@k and MRR. */
@@ -29,6 +30,14 @@ export interface QuestionResult {
   hasGold: boolean;
   /** 1-based rank of the first passage of the gold article (null: not in the top RANK_DEPTH, or no `doc_id`). */
   goldRank: number | null;
+  /** The question's `kind`, when it has one. */
+  kind?: string;
+  /** The first shown quote holds an accepted answer. */
+  firstQuoteRight: boolean;
+  /** The first shown quote holds a superseded (`stale`) value and no accepted answer. */
+  firstQuoteStale: boolean;
+  /** The first shown quote is from the gold article (`doc_id`). */
+  firstQuoteGold: boolean;
   quotes: number;
   /** Shown quotes that are exactly the source text at their offsets. */
   verbatimQuotes: number;
@@ -79,7 +88,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalRun> {
     for (const q of questions) {
       ranked = [];
       const t0 = performance.now();
-      const answer = await coverage.ask(q.question);
+      const answer = await coverage.ask(q.question, q.now ? { now: dayAsTime(q.now) } : undefined);
       const ms = performance.now() - t0;
       results.push(score(q, answer, ranked.slice(0, RANK_DEPTH), sourceOf, ms));
     }
@@ -109,7 +118,13 @@ export function score(
     return body !== undefined && c.quote.length > 0 && body.slice(c.start, c.end) === c.quote;
   }).length;
   const answerable = q.answers !== null;
+  const first = answer.abstained ? undefined : quotes[0];
+  const firstQuoteRight = first !== undefined && holdsAnswer(first.quote);
   return {
+    ...(q.kind !== undefined ? { kind: q.kind } : {}),
+    firstQuoteRight,
+    firstQuoteStale: first !== undefined && !firstQuoteRight && (q.stale ?? []).some((s) => containsAnswer(first.quote, s)),
+    firstQuoteGold: first !== undefined && q.doc_id !== undefined && first.articleId === q.doc_id,
     id: q.id,
     question: q.question,
     answerable,

@@ -22,6 +22,16 @@ export interface EvalSummary {
   meanQuotesPerAnswer: number | null;
   meanQuoteChars: number | null;
   latencyMs: { p50: number; p95: number; mean: number };
+  /** Per question `kind` (time sets), what the first shown quote was. */
+  firstQuoteByKind: Record<string, FirstQuoteMetrics>;
+}
+
+/** Over the questions of one kind: the first quote holds the right value, a stale one, is from the gold article. */
+export interface FirstQuoteMetrics {
+  n: number;
+  right: number;
+  stale: number;
+  goldArticle: number;
 }
 
 export interface RankMetrics {
@@ -77,7 +87,18 @@ export function summarize(results: QuestionResult[]): EvalSummary {
       p95: percentile(ms, 95),
       mean: ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length : 0,
     },
+    firstQuoteByKind: firstQuoteByKind(results),
   };
+}
+
+function firstQuoteByKind(results: QuestionResult[]): Record<string, FirstQuoteMetrics> {
+  const out: Record<string, FirstQuoteMetrics> = {};
+  for (const kind of [...new Set(results.map((r) => r.kind).filter((k): k is string => k !== undefined))].sort()) {
+    const of = results.filter((r) => r.kind === kind);
+    const share = (f: (r: QuestionResult) => boolean) => of.filter(f).length / of.length;
+    out[kind] = { n: of.length, right: share((r) => r.firstQuoteRight), stale: share((r) => r.firstQuoteStale), goldArticle: share((r) => r.firstQuoteGold) };
+  }
+  return out;
 }
 
 /** One point of the abstention trade-off: what a threshold would do. */

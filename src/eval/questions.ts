@@ -1,3 +1,4 @@
+import { dayAsTime } from '../search/timeScope.ts';
 import fs from 'node:fs';
 
 /** One line of an eval question file; `answers: null` means the coverage cannot answer it. */
@@ -7,6 +8,12 @@ export interface EvalQuestion {
   answers: string[] | null;
   /** Optional: the article id that holds the answer (SQuAD paragraph). */
   doc_id?: string;
+  /** Optional: what sort of question it is (time sets: "latest", "dated", "relative"). */
+  kind?: string;
+  /** Optional: the time of asking, YYYY-MM-DD ("this week" is read against it). */
+  now?: string;
+  /** Optional: superseded values that must not be the first quote. */
+  stale?: string[];
 }
 
 export function readQuestions(file: string): EvalQuestion[] {
@@ -18,6 +25,9 @@ export function readQuestions(file: string): EvalQuestion[] {
       const q = JSON.parse(l) as EvalQuestion;
       if (typeof q.question !== 'string' || !(q.answers === null || Array.isArray(q.answers))) {
         throw new Error(`${file}:${i + 1}: expected {"id", "question", "answers": [..] | null}`);
+      }
+      if (q.now !== undefined && (typeof q.now !== 'string' || dayAsTime(q.now) === undefined)) {
+        throw new Error(`${file}:${i + 1}: "now" must be a day, YYYY-MM-DD`);
       }
       return q;
     });

@@ -31,6 +31,9 @@ export function formatSummary(s: EvalSummary, title: string): string {
     );
   }
   if (s.unanswerable > 0) rows.push(['unanswerable and abstained', pct(s.abstainedUnanswerable)]);
+  for (const [kind, m] of Object.entries(s.firstQuoteByKind)) {
+    rows.push([`${kind}: first quote right / stale / gold article`, `${pct(m.right)} / ${pct(m.stale)} / ${pct(m.goldArticle)}  (n=${m.n})`]);
+  }
   rows.push(
     ['quotes shown / verbatim', `${s.quotesShown} / ${pct(s.quotesVerbatim)}`],
     ['quotes per answer, chars per quote', `${num(s.meanQuotesPerAnswer, 2)}, ${num(s.meanQuoteChars, 0)}`],

@@ -262,8 +262,11 @@ export class Bm25Index {
     return (idf * (tf * (k1 + 1))) / (tf + norm);
   }
 
-  /** The `k` best passages for already-resolved query terms (see queryTerms), best first. */
-  searchTerms(terms: QueryTerm[], k: number): LexicalHit[] {
+  /**
+   * The `k` best passages for already-resolved query terms (see queryTerms), best first; with
+   * `accept`, only among the passages it accepts (e.g. those of a period).
+   */
+  searchTerms(terms: QueryTerm[], k: number, accept?: (doc: number) => boolean): LexicalHit[] {
     const { k1, b } = this.meta.params;
     const avg = this.meta.avgDocLength || 1;
     const scores = this.scores;
@@ -287,7 +290,7 @@ export class Bm25Index {
         scores[doc]! += (scale * tf) / (tf + norms[doc]!);
       }
     }
-    const hits = topKOf(touched, scores, k);
+    const hits = topKOf(accept ? touched.filter(accept) : touched, scores, k);
     for (const doc of touched) scores[doc] = 0;
     return hits;
   }

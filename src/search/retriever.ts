@@ -1,6 +1,7 @@
 import { passageSearchText } from '../indexing/searchText.ts';
-import type { QueryTerm } from './bm25.ts';
-import { findDays, isoDay, sameDay, type DayMention } from './dates.ts';
+import type { LexicalHit, QueryTerm } from './bm25.ts';
+import { storyMembers } from './story.ts';
+import { findDays, isoDay, sameDay, withoutTimeWords, type DayMention, type TimeScope } from './timeScope.ts';
 import type { LoadedIndex } from './loadIndex.ts';
 import { tokenize } from './tokenize.ts';
 import type { RetrievedPassage } from './types.ts';
@@ -41,6 +42,33 @@ export interface RerankWeights {
 
 export const DEFAULT_WEIGHTS: RerankWeights = { lexical: 2.2, dense: 3.7, proximity: 2.5, phrase: 1.6, title: 1.4, date: 1 };
 
+/**
+ * How much time counts (src/search/timeScope.ts says what a question's time is).
+ *
+ * - window: added when the passage's article is dated inside the period the question names. It
+ *   is about as large as the lexical and title evidence together, so an article from the period
+ *   on the story outranks a better-worded one from another time, but not an off-topic one.
+ * - recency: for articles on the question's story (src/search/story.ts), from 0 for the oldest
+ *   to the weight for the newest, by date. Larger when the question says "latest", "now",
+ *   "currently"; smaller for a bare present tense; smallest for a period's own articles ("this
+ *   week": the newest of the week first).
+ * Set by hand from these orders of magnitude, not fitted; checked with `npm run eval` on
+ * ../shared/eval/news/time-dev.jsonl (README "Time in questions").
+ */
+export const TIME_WEIGHTS = { window: 3, recencyExplicit: 1.6, recencyPresent: 1.0, recencyInWindow: 0.6 };
+/** A report from the end of a period's grace days counts this much less than one from within it. */
+const GRACE_DISCOUNT = 0.3;
+/**
+ * Extra candidates for questions that say "latest", "now", "currently": the story's newest
+ * articles among the best STORY_DEPTH passages by BM25. (For a bare present tense it gained
+ * nothing on time-dev and costs reading STORY_DEPTH term sequences, so it is not done.)
+ */
+const NEWER_CANDIDATES = 5;
+const STORY_DEPTH = 100;
+/** Passages read for "the newest articles on a topic". */
+const TOPIC_DEPTH = 200;
+/** Extra candidates from a BM25 search over the period's articles only. */
+const WINDOW_CANDIDATES = 20;
 /** How deep the BM25 ranking is read for candidates. */
 export const LEXICAL_CANDIDATES = 40;
 /** How deep the embedding ranking is read for candidates. */
@@ -66,6 +94,10 @@ export interface RetrievalSignals {
   phrase?: number;
   title?: number;
   date?: number;
+  /** 1 when the article is dated inside the question's period, less in the days after it (windowFit). */
+  window?: number;
+  /** Recency among the story's articles (0 oldest, 1 newest), when the question prefers the latest. */
+  recency?: number;
 }
 
 export type RankedPassage = RetrievedPassage & { signals: RetrievalSignals };
@@ -98,6 +130,9 @@ export class Retriever {
   private readonly titleCache = new Map<number, Set<number>>();
   private firstPassageOfArticle: Int32Array | undefined;
   private articlesByDay: Map<string, number[]> | undefined;
+  /** Per passage, its article's date as days since 1970 (NaN when undated). */
+  private passageDays: Float64Array | undefined;
+  private newestDay: number | undefined;
 
   constructor(
     private readonly index: LoadedIndex,
@@ -105,22 +140,47 @@ export class Retriever {
   ) {}
 
   /** The `k` best passages for a question whose embedding is `questionVector`. */
-  retrieve(question: string, questionVector: Float32Array, k: number): RankedPassage[] {
-    return this.rank(question, questionVector, k).map((c) => this.toPassage(c));
+  /**
+   * The `k` best passages for a question whose embedding is `questionVector`. With a time scope,
+   * nothing dated after its `now` is returned, articles of its period rank first and the newest
+   * coverage of the question's story is preferred when the question asks for the latest.
+   */
+  retrieve(question: string, questionVector: Float32Array, k: number, scope?: TimeScope): RankedPassage[] {
+    return this.rank(question, questionVector, k, scope).map((c) => this.toPassage(c));
   }
 
   /** The `k` best candidates, scored and ordered, near-duplicates removed (exposed for tuning). */
-  rank(question: string, questionVector: Float32Array, k: number): Candidate[] {
-    const query = this.queryInfo(question);
+  rank(question: string, questionVector: Float32Array, k: number, scope?: TimeScope): Candidate[] {
+    // "now", "this week", "latest" say when, not what: they are read by the time scope, not matched.
+    const query = this.queryInfo(scope ? withoutTimeWords(question) : question, scope);
     const candidates = new Map<number, Candidate>();
-    const add = (doc: number): Candidate => {
+    const nowDay = scope ? dayNumber(scope.now) : Infinity;
+    const days = scope ? this.dayTable() : undefined;
+    // Checking every BM25 hit's date costs time: only when some article is dated after now.
+    const filterFuture = days !== undefined && nowDay < this.newestDay!;
+    const allowed = (doc: number) => !filterFuture || !(days![doc]! > nowDay);
+    const add = (doc: number): Candidate | undefined => {
+      if (!allowed(doc)) return undefined;
       let c = candidates.get(doc);
       if (!c) candidates.set(doc, (c = { doc, terms: EMPTY, bm25: 0, signals: {}, score: 0 }));
       return c;
     };
-    for (const hit of this.index.lexical.searchTerms(query.terms, LEXICAL_CANDIDATES)) add(hit.doc);
+    // For a question that asks for the latest state of a story, also the story's newest articles,
+    // which plain BM25 may rank lower: one BM25 pass read deeper serves both.
+    const wantsNewest = days !== undefined && !scope!.window && scope!.latest === 'explicit';
+    const lexicalHits = this.index.lexical.searchTerms(query.terms, wantsNewest ? STORY_DEPTH : LEXICAL_CANDIDATES, filterFuture ? allowed : undefined);
+    for (const hit of lexicalHits.slice(0, LEXICAL_CANDIDATES)) add(hit.doc);
+    if (wantsNewest) for (const c of this.newestOnStory(query, lexicalHits, NEWER_CANDIDATES)) add(c.doc);
+    const window = scope?.window
+      ? { from: dayNumber(scope.window.from), to: dayNumber(scope.window.to), periodEnd: dayNumber(scope.period?.to ?? scope.window.to) }
+      : undefined;
+    const inWindow = (doc: number) => window !== undefined && days![doc]! >= window.from && days![doc]! <= window.to;
+    if (window) for (const hit of this.index.lexical.searchTerms(query.terms, WINDOW_CANDIDATES, inWindow)) add(hit.doc);
     if (this.weights.dense > 0) {
-      for (const hit of this.index.vectors.search(questionVector, DENSE_CANDIDATES)) add(hit.doc).cosine = hit.similarity;
+      for (const hit of this.index.vectors.search(questionVector, DENSE_CANDIDATES)) {
+        const c = add(hit.doc);
+        if (c) c.cosine = hit.similarity;
+      }
     }
     if (query.days.length > 0) for (const doc of this.datedOpenings(query.days)) add(doc);
     if (candidates.size === 0) return [];
@@ -149,12 +209,95 @@ export class Retriever {
         w.phrase * s.phrase +
         w.title * s.title +
         w.date * s.date;
+      if (window) {
+        s.window = windowFit(days![c.doc]!, window);
+        c.score += TIME_WEIGHTS.window * s.window;
+      }
     }
+    if (scope && days) this.preferRecent(list, scope, days, window ? inWindow : undefined);
     list.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return this.withoutNearDuplicates(list, k);
   }
 
-  queryInfo(question: string): QueryInfo {
+  /**
+   * The newest articles on a topic: among the best TOPIC_DEPTH passages by BM25 (none dated
+   * after the scope's now), those on the topic's story (src/search/story.ts), one passage per
+   * article, newest first. For "what's new on X?", where the date matters more than the wording.
+   */
+  newest(topic: string, k: number, scope: TimeScope): RankedPassage[] {
+    const query = this.queryInfo(withoutTimeWords(topic), scope);
+    const days = this.dayTable();
+    const nowDay = dayNumber(scope.now);
+    const hits = this.index.lexical.searchTerms(query.terms, TOPIC_DEPTH, (d) => !(days[d]! > nowDay));
+    return this.newestOnStory(query, hits, k).map((c) => this.toPassage(c));
+  }
+
+  /** The best passages of the newest `k` articles on the story among BM25 `hits`. */
+  private newestOnStory(query: QueryInfo, hits: LexicalHit[], k: number): Candidate[] {
+    const days = this.dayTable();
+    if (hits.length === 0) return [];
+    const sequences = this.termSequences(hits.map((h) => h.doc));
+    const list: Candidate[] = hits.map((h, i) => ({ doc: h.doc, terms: sequences[i]!, bm25: h.score, signals: {}, score: h.score }));
+    for (const c of list) c.signals.proximity = proximity(query, c.terms);
+    const byArticle = new Map<number, Candidate>();
+    for (const c of storyMembers(list, (x) => x.signals.proximity ?? 0)) {
+      const article = this.index.passage(c.doc).articleIndex;
+      const kept = byArticle.get(article);
+      if (!kept || c.score > kept.score) byArticle.set(article, c);
+    }
+    const dayOf = (c: Candidate) => (Number.isNaN(days[c.doc]!) ? -Infinity : days[c.doc]!);
+    return [...byArticle.values()].sort((a, b) => dayOf(b) - dayOf(a) || b.score - a.score).slice(0, k);
+  }
+
+  /**
+   * Raises the story's newer articles: by date, from nothing for the story's oldest to the
+   * weight for its newest. With a period, only the period's articles are compared.
+   */
+  private preferRecent(list: Candidate[], scope: TimeScope, days: Float64Array, inWindow?: (doc: number) => boolean): void {
+    const weight = inWindow
+      ? scope.relative || scope.latest === 'explicit'
+        ? TIME_WEIGHTS.recencyInWindow
+        : 0
+      : scope.latest === 'explicit'
+        ? TIME_WEIGHTS.recencyExplicit
+        : scope.latest === 'present'
+          ? TIME_WEIGHTS.recencyPresent
+          : 0;
+    if (weight === 0) return;
+    const pool = inWindow ? list.filter((c) => inWindow(c.doc)) : list;
+    const story = storyMembers(pool, (c) => c.signals.proximity ?? 0).filter((c) => !Number.isNaN(days[c.doc]!));
+    if (story.length < 2) return;
+    let oldest = Infinity;
+    let newest = -Infinity;
+    for (const c of story) {
+      oldest = Math.min(oldest, days[c.doc]!);
+      newest = Math.max(newest, days[c.doc]!);
+    }
+    if (newest === oldest) return;
+    for (const c of story) {
+      c.signals.recency = (days[c.doc]! - oldest) / (newest - oldest);
+      c.score += weight * c.signals.recency;
+    }
+  }
+
+  /** Makes the per-passage date table now (at load) rather than during the first question. */
+  prepareDates(): void {
+    this.dayTable();
+  }
+
+  /** Each passage's article date in days since 1970 (NaN when undated), made on first use. */
+  private dayTable(): Float64Array {
+    if (!this.passageDays) {
+      const articleDays = this.index.articles.map((a) => (a.date ? dayNumber(a.date) : NaN));
+      const table = new Float64Array(this.index.passageCount);
+      for (let p = 0; p < table.length; p++) table[p] = articleDays[this.index.passage(p).articleIndex]!;
+      this.passageDays = table;
+      this.newestDay = articleDays.reduce((m, d) => (d > m ? d : m), -Infinity);
+    }
+    return this.passageDays;
+  }
+
+  queryInfo(question: string, scope?: TimeScope): QueryInfo {
     const lexical = this.index.lexical;
     const terms = lexical.queryTerms(question);
     const weights = new Map<number, number>();
@@ -176,7 +319,7 @@ export class Retriever {
         pairCount++;
       }
     }
-    return { terms, weights, totalWeight, pairs, pairCount, days: findDays(question) };
+    return { terms, weights, totalWeight, pairs, pairCount, days: scope ? scope.days : findDays(question) };
   }
 
   /** Term ids of the passages' search texts: stored with the index, or made from the text. */
@@ -294,6 +437,21 @@ export class Retriever {
       signals: c.signals,
     };
   }
+}
+
+/**
+ * How well an article's day fits the question's window: 1 inside the period itself, falling to
+ * 1 - GRACE_DISCOUNT over the days after it when reports about it still come in, 0 outside.
+ */
+function windowFit(day: number, w: { from: number; to: number; periodEnd: number }): number {
+  if (Number.isNaN(day) || day < w.from || day > w.to) return 0;
+  if (day <= w.periodEnd) return 1;
+  return 1 - (GRACE_DISCOUNT * (day - w.periodEnd)) / Math.max(1, w.to - w.periodEnd);
+}
+
+/** An ISO day as days since 1970. */
+function dayNumber(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
 /** Shared distinct terms over the larger set's size. */

@@ -86,7 +86,7 @@ function expectVerbatimQuotes(embed: APIEmbed) {
 // ---- tests --------------------------------------------------------------------------------------
 
 describe('setup', () => {
-  it('deploys exactly /ask (one string option "question"), /sources, /about, /reindex, "Ask the coverage" and /insights to the guild', () => {
+  it('deploys exactly /ask (one string option "question"), /sources, /about, /reindex, "Ask the coverage", /insights and /latest to the guild', () => {
     const commands = h.discord.commands(h.discord.ids.guildId);
     expect(commands.map((c) => [c.type, c.name])).toEqual([
       [ApplicationCommandType.ChatInput, 'ask'],
@@ -95,6 +95,7 @@ describe('setup', () => {
       [ApplicationCommandType.ChatInput, 'reindex'],
       [ApplicationCommandType.Message, 'Ask the coverage'],
       [ApplicationCommandType.ChatInput, 'insights'],
+      [ApplicationCommandType.ChatInput, 'latest'],
     ]);
     const ask = commands.find((c) => c.name === 'ask')!;
     expect(ask.options?.map((o) => [o.name, o.type, o.required])).toEqual([['question', 3, true]]);
@@ -379,13 +380,13 @@ describe('npm run deploy-commands', () => {
       },
       timeout: 20_000,
     });
-    expect(stdout).toMatch(/Registered 6 commands \(ask, sources, about, reindex, Ask the coverage, insights\) for application \d+ in server \d+/);
-    expect(h.discord.commands(guildId)).toHaveLength(6);
+    expect(stdout).toMatch(/Registered 7 commands \(ask, sources, about, reindex, Ask the coverage, insights, latest\) for application \d+ in server \d+/);
+    expect(h.discord.commands(guildId)).toHaveLength(7);
   });
 
   it('registers globally when no guild is given, looking the application id up from the token', async () => {
     const result = await deployCommands({ token: h.discord.token, apiUrl: h.discord.restBase });
     expect(result).toMatchObject({ scope: 'global', applicationId: h.discord.ids.applicationId });
-    expect(h.discord.commands(null).map((c) => c.name)).toEqual(['ask', 'sources', 'about', 'reindex', 'Ask the coverage', 'insights']);
+    expect(h.discord.commands(null).map((c) => c.name)).toEqual(['ask', 'sources', 'about', 'reindex', 'Ask the coverage', 'insights', 'latest']);
   });
 });

@@ -52,7 +52,7 @@ describe('score', () => {
 
 const result = (over: Partial<QuestionResult>): QuestionResult => ({
   id: 'x', question: 'q', answerable: true, abstained: false, confidence: 0.5, correct: false, correctAnyQuote: false,
-  answerRank: null, hasGold: false, goldRank: null, quotes: 1, verbatimQuotes: 1, quoteChars: 100, ms: 1, ...over,
+  answerRank: null, hasGold: false, goldRank: null, firstQuoteRight: false, firstQuoteStale: false, firstQuoteGold: false, quotes: 1, verbatimQuotes: 1, quoteChars: 100, ms: 1, ...over,
 });
 
 describe('summarize', () => {

@@ -85,7 +85,23 @@ export const askAboutMessageCommand = {
   contexts: GUILD_ONLY,
 } as const;
 
-export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, reindexCommand, askAboutMessageCommand, insightsCommand] as const;
+export const latestCommand = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'latest',
+  description: "The newest articles on a topic: what's new on it?",
+  contexts: GUILD_ONLY,
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'topic',
+      description: 'What the articles are about, e.g. "OPEC output"',
+      required: true,
+      max_length: MAX_QUESTION_CHARS,
+    },
+  ],
+} as const;
+
+export const commandDefinitions = [askCommand, sourcesCommand, aboutCommand, reindexCommand, askAboutMessageCommand, insightsCommand, latestCommand] as const;
 
 type WithOptions = { options: readonly { name: string }[] };
 

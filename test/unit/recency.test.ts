@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { applyRecency, dateLabel, timeProblemAnswer } from '../../src/answer/recency.ts';
+import type { Answer, Citation } from '../../src/answer/types.ts';
+import type { RankedPassage } from '../../src/search/retriever.ts';
+import { timeScope } from '../../src/search/timeScope.ts';
+
+const at = (day: string) => new Date(`${day}T12:00:00Z`);
+/** One article per date; each passage holds the question's words equally (same story). */
+const passage = (id: number, date: string, score: number, proximity = 1): RankedPassage => ({
+  passageId: id, articleId: `a${id}`, title: `t${id}`, date, url: null, start: 0, end: 10, text: 'x'.repeat(10), score, signals: { proximity },
+});
+const citation = (p: RankedPassage, n: number, quote: string): Citation => ({
+  n, quote, articleId: p.articleId, title: p.title, date: p.date, url: null, passageId: p.passageId, start: 0, end: quote.length,
+});
+const answerOf = (citations: Citation[]): Answer => ({
+  question: 'q', abstained: false, answer: '', citations, mode: 'extractive', droppedQuotes: 0, confidence: 0.9,
+});
+
+const march3 = passage(1, '2025-03-03', 10);
+const march10 = passage(2, '2025-03-10', 9.5);
+const april8 = passage(3, '2025-04-08', 9);
+const passages = [march3, march10, april8];
+const answer = answerOf([citation(march3, 1, 'four dollars'), citation(march10, 2, 'five dollars'), citation(april8, 3, 'three dollars')]);
+
+describe('applyRecency', () => {
+  it('puts the newest answering article first and labels the others with their dates', () => {
+    const out = applyRecency(answer, { scope: timeScope('How much is the toll?', at('2025-04-10')), passages });
+    expect(out.citations.map((c) => [c.n, c.quote, c.label])).toEqual([
+      [1, 'three dollars', undefined],
+      [2, 'four dollars', 'Earlier, on March 3'],
+      [3, 'five dollars', 'Earlier, on March 10'],
+    ]);
+    expect(out.answer).toBe('“three dollars” [1]\nEarlier, on March 3: “four dollars” [2]\nEarlier, on March 10: “five dollars” [3]');
+    expect(out.note).toBeUndefined();
+  });
+
+  it('does not move first a newer quote that answers much less strongly (the reader\'s score seam)', () => {
+    const strength = (c: Citation) => (c.articleId === 'a3' ? 1 : 10);
+    const out = applyRecency(answer, { scope: timeScope('How much is the toll?', at('2025-04-10')), passages, strength });
+    expect(out.citations[0]!.quote).toBe('five dollars');
+  });
+
+  it('says "as of" when the first quote is older than the newest article on the story', () => {
+    const newerUnquoted = passage(4, '2025-04-20', 8);
+    const only = answerOf([citation(march10, 1, 'five dollars')]);
+    const out = applyRecency(only, { scope: timeScope('How much is the toll?', at('2025-05-01')), passages: [...passages, newerUnquoted] });
+    expect(out.note).toBe('As of March 10, 2025; the coverage of this story runs to April 20, 2025.');
+  });
+
+  it('for a calendar period, keeps a quote from the period first and labels later ones', () => {
+    const out = applyRecency(answer, { scope: timeScope('What was the toll on March 3, 2025?', at('2025-04-10')), passages });
+    expect(out.citations[0]!.quote).toBe('four dollars');
+    expect(out.citations[1]!.label).toBe('Later, on March 10');
+  });
+
+  it('notes when nothing quoted is from the period asked about', () => {
+    const out = applyRecency(answerOf([citation(march3, 1, 'four dollars')]), { scope: timeScope('What toll was set this week?', at('2025-04-10')), passages: [march3] });
+    expect(out.note).toBe('Nothing from this week (2025-04-04 to 2025-04-10) answers this; the quotes are from other dates.');
+  });
+
+  it('leaves abstentions alone', () => {
+    const abstained = { ...answerOf([]), abstained: true };
+    expect(applyRecency(abstained, { scope: timeScope('q', at('2025-04-10')), passages })).toBe(abstained);
+  });
+});
+
+describe('dateLabel', () => {
+  it('names the day, with the year only when it differs from the first quote\'s', () => {
+    expect(dateLabel('2025-03-03', '2025-04-08')).toBe('Earlier, on March 3');
+    expect(dateLabel('2024-12-30', '2025-04-08')).toBe('Earlier, on December 30, 2024');
+    expect(dateLabel('2025-04-09', '2025-04-08')).toBe('Later, on April 9');
+    expect(dateLabel('2025-04-08', '2025-04-08')).toBeUndefined();
+    expect(dateLabel(null, '2025-04-08')).toBeUndefined();
+  });
+});
+
+describe('timeProblemAnswer', () => {
+  const span = { first: '1987-02-26', last: '1987-10-20' };
+  const none = () => 0;
+  it('answers impossible and future dates, and empty periods, with the coverage range', () => {
+    expect(timeProblemAnswer('q', timeScope('What happened on February 30?', at('1987-10-20')), span, none)?.answer).toBe(
+      "The coverage doesn't answer that: there is no February 30 in the calendar. The coverage runs from 1987-02-26 to 1987-10-20.",
+    );
+    expect(timeProblemAnswer('q', timeScope('What will OPEC do next year?', at('1987-10-20')), span, none)).toMatchObject({ abstained: true, citations: [] });
+    expect(timeProblemAnswer('q', timeScope('What did OPEC decide this week?', at('2026-12-01')), span, none)?.answer).toMatch(/no articles from this week/);
+    expect(timeProblemAnswer('q', timeScope('What did OPEC decide this week?', at('1987-10-20')), span, () => 3)).toBeUndefined();
+  });
+});
