@@ -1,6 +1,6 @@
 import type { Embedder } from '../embedder.ts';
 import type { WordVectors } from '../wordVectors.ts';
-import { forEachToken, normalizeText } from './tokenize.ts';
+import { normalizeText, tokenize } from './tokenize.ts';
 import type { StaticTable } from './table.ts';
 
 /** The EMBEDDING_MODEL value (and manifest identity) of the embedded model. */
@@ -18,6 +18,9 @@ export class StaticEmbedder implements Embedder {
   readonly words: WordVectors;
   private readonly ids: Map<string, number>;
   private readonly sum: Float64Array;
+  /** Per row: how often it occurs in the text being embedded (rows listed in `touched`). */
+  private readonly counts: Uint32Array;
+  private readonly touched: Uint32Array;
 
   constructor(
     private readonly table: StaticTable,
@@ -26,6 +29,8 @@ export class StaticEmbedder implements Embedder {
     this.dimension = table.dimension;
     this.ids = new Map(table.words.map((w, i) => [w, i]));
     this.sum = new Float64Array(table.dimension);
+    this.counts = new Uint32Array(table.words.length);
+    this.touched = new Uint32Array(maxTokens);
     this.words = new TableWordVectors(this);
   }
 
@@ -36,15 +41,22 @@ export class StaticEmbedder implements Embedder {
   /** A text's unit vector; all zeros when it has no known word. */
   embedOne(text: string): Float32Array {
     const { quantized, scales } = this.table;
-    const dim = this.dimension;
+    const { ids, counts, touched, dimension: dim } = this;
+    // Each distinct word's row is added once, times its count: news text repeats "the", ",", names.
+    let distinct = 0;
+    for (const token of tokenize(text, this.maxTokens)) {
+      const row = ids.get(token);
+      if (row === undefined) continue;
+      if (counts[row]!++ === 0) touched[distinct++] = row;
+    }
     const sum = this.sum.fill(0);
-    forEachToken(text, this.maxTokens, (token) => {
-      const row = token === null ? undefined : this.ids.get(token);
-      if (row === undefined) return;
-      const scale = scales[row]!;
+    for (let i = 0; i < distinct; i++) {
+      const row = touched[i]!;
+      const weight = counts[row]! * scales[row]!;
+      counts[row] = 0;
       const o = row * dim;
-      for (let d = 0; d < dim; d++) sum[d]! += quantized[o + d]! * scale;
-    });
+      for (let d = 0; d < dim; d++) sum[d]! += quantized[o + d]! * weight;
+    }
     return unit(sum);
   }
 

@@ -18,6 +18,9 @@ const COMBINING_MARKS = /[\u0300-\u036F]/g;
 /** BertPreTokenizer: runs of non-space, non-punctuation characters, or single punctuation marks. */
 const PUNCTUATION = '\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E';
 const PRE_TOKEN = new RegExp(`[^\\s${PUNCTUATION}]+|[${PUNCTUATION}]`, 'gu');
+/** The same two steps for text that is all ASCII (most of it), without Unicode property classes. */
+const ASCII_REMOVED = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
+const ASCII_PRE_TOKEN = /[^\s!-\/:-@[-`{-~]+|[!-\/:-@[-`{-~]/g;
 
 /** The normaliser: text as the vocabulary spells it (cleaned, lower case, accents stripped). */
 export function normalizeText(text: string): string {
@@ -29,28 +32,32 @@ export function normalizeText(text: string): string {
 
 /** Normalised words and punctuation marks of one stretch of text without special tokens. */
 export function preTokenize(text: string): string[] {
+  if (!NON_ASCII.test(text)) return text.replace(ASCII_REMOVED, '').toLowerCase().match(ASCII_PRE_TOKEN) ?? [];
   return normalizeText(text).trim().match(PRE_TOKEN) ?? [];
 }
 
+const SPECIAL = '\u0000special';
+
 /**
- * Calls `onToken` with each token of `text` in order, at most `maxTokens` of them (the shared
- * model's tokenizer truncates to model_max_length): a word or mark, or `null` for a special token
- * (whose vector is zero).
+ * The tokens of `text` in order, at most `maxTokens` of them (the shared model's tokenizer
+ * truncates to model_max_length): words and marks as the vocabulary spells them, and
+ * SPECIAL_TOKEN for a special token such as "[CLS]" written in the text (its vector is zero).
  */
-export function forEachToken(text: string, maxTokens: number, onToken: (token: string | null) => void): void {
-  let count = 0;
-  const sections = text.includes('[') ? text.split(SPECIAL_TOKENS) : [text];
-  for (let i = 0; i < sections.length; i++) {
-    const section = sections[i]!;
-    if (section === '') continue;
-    if (i % 2 === 1) {
-      if (count++ >= maxTokens) return;
-      onToken(null);
-      continue;
-    }
-    for (const token of preTokenize(section)) {
-      if (count++ >= maxTokens) return;
-      onToken(token);
-    }
+export function tokenize(text: string, maxTokens: number): string[] {
+  if (!text.includes('[')) {
+    const tokens = preTokenize(text);
+    if (tokens.length > maxTokens) tokens.length = maxTokens;
+    return tokens;
   }
+  const tokens: string[] = [];
+  const sections = text.split(SPECIAL_TOKENS);
+  for (let i = 0; i < sections.length && tokens.length < maxTokens; i++) {
+    if (i % 2 === 1) tokens.push(SPECIAL);
+    else if (sections[i] !== '') tokens.push(...preTokenize(sections[i]!));
+  }
+  if (tokens.length > maxTokens) tokens.length = maxTokens;
+  return tokens;
 }
+
+/** Stands for a special token in tokenize's output; never a vocabulary word. */
+export const SPECIAL_TOKEN = SPECIAL;
