@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { env } from '@xenova/transformers';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.ts';
-import { EMBEDDED_MODEL_ID, loadEmbedder, modelIdentity } from '../../src/indexing/embedder.ts';
+import { EMBEDDED_MODEL_ID, loadEmbedder, ModelError, modelIdentity } from '../../src/indexing/embedder.ts';
 import { splitPassages } from '../../src/indexing/passages.ts';
 import { passageSearchText } from '../../src/indexing/searchText.ts';
 import { CORPUS_DIR, SHARED_DIR } from '../support/paths.ts';
@@ -38,6 +41,27 @@ describe('embedded model (glove-6b-100d)', () => {
     const [v, empty] = await e.embed(['Rubio and Lavrov hold a phone call', '']);
     expect(dot(v!, v!)).toBeCloseTo(1, 5);
     expect(Array.from(empty!).every((x) => x === 0)).toBe(true);
+  });
+
+  it('a hub model that cannot be fetched is an error that says so and names the fixes', async () => {
+    // A local port with nothing listening stands in for an unreachable hub.
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    const { remoteHost, cacheDir } = env;
+    env.remoteHost = `http://127.0.0.1:${port}/`;
+    env.cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-cache-'));
+    try {
+      const error = await loadEmbedder('Xenova/no-such-model-here').catch((e: Error) => e);
+      expect(error).toBeInstanceOf(ModelError);
+      expect((error as Error).message).toMatch(/Could not fetch the embedding model "Xenova\/no-such-model-here" from the Hugging Face hub/);
+      expect((error as Error).message).toMatch(/leave EMBEDDING_MODEL unset \(or set it to glove-6b-100d\)/);
+      expect((error as Error).message).toMatch(/local Transformers\.js model folder/);
+    } finally {
+      fs.rmSync(env.cacheDir, { recursive: true, force: true });
+      Object.assign(env, { remoteHost, cacheDir });
+    }
   });
 
   it.skipIf(!fs.existsSync(REFERENCE))('gives the vectors of the shared ONNX model it reproduces (cosine >= 0.999)', async () => {
