@@ -119,7 +119,7 @@ export async function ensureStaticTable(options: EnsureOptions = {}): Promise<St
     // Another process may have built it while this one waited.
     const again = tryRead(file, recipe, source);
     if ('table' in again) return again.table;
-    removeDeadTemporaries(cacheDir);
+    for (const pid of removeDeadTemporaries(cacheDir)) status(`A build by process ${pid} was interrupted while writing; its partial file was removed.`);
     status(`Building the embedded model (once, about 10-30 s) into ${file}: ${again.problem}`);
     let table: StaticTable;
     try {
@@ -141,10 +141,16 @@ export async function ensureStaticTable(options: EnsureOptions = {}): Promise<St
   }
 }
 
-/** `<table>.<pid>.tmp` of builds that were killed while writing. */
-function removeDeadTemporaries(cacheDir: string): void {
+/** Removes `<table>.<pid>.tmp` files of builds that were killed while writing; returns their pids. */
+function removeDeadTemporaries(cacheDir: string): number[] {
+  const pids: number[] = [];
   for (const name of fs.readdirSync(cacheDir)) {
-    const m = /^glove-6b-100d-sif\.bin\.(\d+)\.tmp$/.exec(name);
-    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(cacheDir, name), { force: true });
+    if (!name.startsWith(`${TABLE_FILE}.`) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(TABLE_FILE.length + 1, -'.tmp'.length));
+    if (Number.isInteger(pid) && !isAlive(pid)) {
+      fs.rmSync(path.join(cacheDir, name), { force: true });
+      pids.push(pid);
+    }
   }
+  return pids;
 }
