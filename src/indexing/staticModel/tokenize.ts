@@ -6,6 +6,9 @@
  * whole word or [UNK]".
  */
 
+/** Stands for a special token in tokenize's output; never a vocabulary word. */
+export const SPECIAL_TOKEN = '\u0000special';
+
 /** Special tokens: Transformers.js splits the raw text at them before normalising. */
 const SPECIAL_TOKENS = /(\[(?:PAD|UNK|CLS|SEP)\])/;
 
@@ -36,8 +39,6 @@ export function preTokenize(text: string): string[] {
   return normalizeText(text).trim().match(PRE_TOKEN) ?? [];
 }
 
-const SPECIAL = '\u0000special';
-
 /**
  * The tokens of `text` in order, at most `maxTokens` of them (the shared model's tokenizer
  * truncates to model_max_length): words and marks as the vocabulary spells them, and
@@ -52,12 +53,9 @@ export function tokenize(text: string, maxTokens: number): string[] {
   const tokens: string[] = [];
   const sections = text.split(SPECIAL_TOKENS);
   for (let i = 0; i < sections.length && tokens.length < maxTokens; i++) {
-    if (i % 2 === 1) tokens.push(SPECIAL);
+    if (i % 2 === 1) tokens.push(SPECIAL_TOKEN);
     else if (sections[i] !== '') tokens.push(...preTokenize(sections[i]!));
   }
   if (tokens.length > maxTokens) tokens.length = maxTokens;
   return tokens;
 }
-
-/** Stands for a special token in tokenize's output; never a vocabulary word. */
-export const SPECIAL_TOKEN = SPECIAL;
