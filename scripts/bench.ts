@@ -28,6 +28,7 @@ import { Bm25Index } from '../src/search/bm25.ts';
 import { VectorGraph } from '../src/search/vectorIndex.ts';
 import { generateArticle, questionFrom, rng, sourceTexts, vocabularyFrom, type GeneratedArticle } from './bench/corpus.ts';
 import { table } from '../src/eval/report.ts';
+import { DEFAULT_EMBEDDING_MODEL } from '../src/config.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 /** The generated corpus is written in parts of this size, as a large bulk import would be. */
@@ -45,7 +46,7 @@ const { values } = parseArgs({
 });
 const sizes = values.sizes!.split(',').map((s) => Number(s.replace(/_/g, '')));
 const questionCount = Number(values.questions);
-const model = process.env.EMBEDDING_MODEL ?? 'Xenova/all-MiniLM-L6-v2';
+const model = process.env.EMBEDDING_MODEL || DEFAULT_EMBEDDING_MODEL;
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 

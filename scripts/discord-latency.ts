@@ -5,6 +5,7 @@
  * Uses the offline model unless EMBEDDING_MODEL says otherwise; builds the seed index in a
  * temporary folder. A measurement, not a test: it asserts nothing.
  */
+import { DEFAULT_EMBEDDING_MODEL } from '../src/config.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ const total = Number(values.questions);
 const concurrency = Math.max(1, Number(values.concurrency));
 const intervalMs = Math.max(0, Number(values['interval-ms']));
 
-process.env.EMBEDDING_MODEL ??= path.resolve(import.meta.dirname, '../../shared/models/glove-6b-100d-sif');
+process.env.EMBEDDING_MODEL ??= DEFAULT_EMBEDDING_MODEL;
 // Imported after EMBEDDING_MODEL is settled: the test helpers read it when they load.
 const { SEED_DEV_QUESTIONS, tempDir } = await import('../test/support/paths.ts');
 const { buildSeedCoverage } = await import('../test/support/seedIndex.ts');

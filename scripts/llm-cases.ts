@@ -1,11 +1,12 @@
 /**
  * `npm run llm-cases`: each scripted case of the written answer through the real pipeline: the
  * seed corpus indexed into a temporary folder with the offline model (EMBEDDING_MODEL, default
- * ../shared/models/glove-6b-100d-sif), createCoverage with createLlmAnswerer pointed at the local
+ * the embedded glove-6b-100d), createCoverage with createLlmAnswerer pointed at the local
  * scripted OpenAI-compatible test server. Prints what the user sees as a Markdown table, the
  * verified-quote rate, and checks that every shown quote is the article body at its offsets
  * (exit code 1 if one is not). A report, not a test.
  */
+import { DEFAULT_EMBEDDING_MODEL } from '../src/config.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLlmAnswerer } from '../src/answer/llm/index.ts';
@@ -20,7 +21,7 @@ import {
   type ScriptedReply,
 } from '../test/support/openai-server.ts';
 
-process.env.EMBEDDING_MODEL ??= path.resolve(import.meta.dirname, '../../shared/models/glove-6b-100d-sif');
+process.env.EMBEDDING_MODEL ??= DEFAULT_EMBEDDING_MODEL;
 // Imported after EMBEDDING_MODEL is settled: the test helpers read it when they load.
 const { CORPUS_DIR, tempDir } = await import('../test/support/paths.ts');
 const { buildSeedCoverage } = await import('../test/support/seedIndex.ts');

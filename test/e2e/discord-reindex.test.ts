@@ -97,7 +97,7 @@ describe('/reindex', () => {
     fs.writeFileSync(path.join(corpusDir, HARBOUR_FILE), HARBOUR);
     const generation = live.generation;
     const text = await ephemeralReply(runReindex('moderator', MANAGE_SERVER), (t) => t.startsWith('Indexed'));
-    expect(text).toMatch(/^Indexed 2 articles, \d+ passages, with .*glove-6b-100d-sif \(100 dimensions\)\n/);
+    expect(text).toMatch(/^Indexed 2 articles, \d+ passages, with .*glove-6b-100d \(100 dimensions\)\n/);
     expect(text).toMatch(/\nEmbedded 1 new passage, reused \d+\.\nAdded \(1\): harbour-budget\nUnchanged: 1$/);
 
     await h.discord.waitUntil(() => live.generation !== generation, 10_000);

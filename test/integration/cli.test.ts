@@ -17,7 +17,7 @@ beforeAll(async () => {
   const result = await runCli('index.ts', ['--corpus', CORPUS_DIR, '--index', indexDir]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/Indexed 1 article, \d+ passages, with .*glove-6b-100d-sif \(100 dimensions\)/);
+  expect(result.stdout).toMatch(/Indexed 1 article, \d+ passages, with .*glove-6b-100d \(100 dimensions\)/);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

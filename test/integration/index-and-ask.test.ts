@@ -93,7 +93,7 @@ describe('index problems are clear errors', () => {
 
   it('an index built with another model says to re-index', async () => {
     const e = await offlineEmbedder();
-    expect(() => loadIndex(indexDir, 'Xenova/all-MiniLM-L6-v2')).toThrow(/built with embedding model ".*glove-6b-100d-sif", but EMBEDDING_MODEL is "Xenova\/all-MiniLM-L6-v2"\. Re-index/);
+    expect(() => loadIndex(indexDir, 'Xenova/all-MiniLM-L6-v2')).toThrow(/built with embedding model ".*glove-6b-100d", but EMBEDDING_MODEL is "Xenova\/all-MiniLM-L6-v2"\. Re-index/);
     expect(indexStatus(indexDir, loadCorpus(CORPUS_DIR).articles, 'other-model').state).toBe('stale');
     expect(indexStatus(indexDir, loadCorpus(CORPUS_DIR).articles, e.modelId).state).toBe('fresh');
   });

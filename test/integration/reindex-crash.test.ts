@@ -9,7 +9,7 @@ import { reindex } from '../../src/indexing/reindex.ts';
 import { CURRENT_FILE, FILES, LOCK_FILE } from '../../src/search/indexLayout.ts';
 import { loadIndex } from '../../src/search/loadIndex.ts';
 import { runCli, startCli } from '../support/cli.ts';
-import { OFFLINE_MODEL, tempDir } from '../support/paths.ts';
+import { OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
 import { offlineEmbedder } from '../support/seedIndex.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -161,9 +161,10 @@ describe('what a killed re-index leaves behind', () => {
 
 describe('two re-indexes at once', () => {
   it('the second refuses at once with --wait 0, or waits; a killed holder`s lock is taken over', async () => {
-    // Enough to embed that the first run holds the lock for several seconds.
+    // The first holder stands in for a re-index in progress: embedding is too fast now for a real
+    // one to hold the lock for as long as this test needs.
     const { index, args } = await indexWithPendingChanges('lock', 300);
-    const first = startCli('index.ts', args);
+    const first = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test/support/holdIndexLock.ts'), index], { cwd: REPO_ROOT });
     await waitFor(() => lockHolder(index)?.pid === first.pid, first);
     expect(lockHolder(index)).toMatchObject({ pid: first.pid, command: 'npm run index' });
 
