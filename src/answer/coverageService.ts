@@ -4,13 +4,26 @@ import type { LoadedIndex } from '../search/loadIndex.ts';
 import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
 import type { AskOptions, Coverage, CoverageStats, SourcePassage } from './coverage.ts';
-import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
+import { abstention, composeAnswer, DEFAULT_EXTRACTIVE, type ExtractiveOptions } from './extractive.ts';
+import { defaultReaderModel, type ReaderModel } from './reader/model.ts';
+import { read, type Reading, type ReaderResources } from './reader/reader.ts';
+import type { RetrievedPassage } from '../search/types.ts';
 import { validateQuestion } from './question.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
 /** How many retrieved passages the answer is chosen from. */
-const PASSAGES_PER_ANSWER = 8;
+export const PASSAGES_PER_ANSWER = 8;
+
+/**
+ * How much a question word weighs: by how rare it is in English and in this coverage (the
+ * corpus' own statistics alone mislead while it is small). Words the coverage lacks count as seen once.
+ */
+export function termWeightFor(index: LoadedIndex): (term: string) => number {
+  const rareIdf = index.lexical.idfForDocumentFrequency(1);
+  wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  return (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
+}
 
 export interface CoverageLogger {
   error(obj: object, msg: string): void;
@@ -18,7 +31,7 @@ export interface CoverageLogger {
 
 /** Writes an answer from passages (e.g. a language model); gets the extractive answer to fall back on. */
 export interface AnswerWriter {
-  write(question: string, passages: import('../search/types.ts').RetrievedPassage[], fallback: Answer): Promise<Answer>;
+  write(question: string, passages: RetrievedPassage[], fallback: Answer): Promise<Answer>;
 }
 
 export interface CoverageOptions {
@@ -27,6 +40,8 @@ export interface CoverageOptions {
   log: CoverageLogger;
   writer?: AnswerWriter;
   extractive?: ExtractiveOptions;
+  /** The reader's fitted model (default: the committed src/answer/reader/model.json). */
+  readerModel?: ReaderModel;
   /**
    * For evaluation only: sees every question's ranked passages, at least `depth` of them (the
    * answer is still chosen from the first PASSAGES_PER_ANSWER).
@@ -42,11 +57,7 @@ export function createCoverage(options: CoverageOptions): Coverage {
   const { index, embedder, log, writer } = options;
   const retriever = new Retriever(index);
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
-  // A question word weighs by how rare it is in English and in this coverage: the corpus' own
-  // statistics alone mislead while it is small. Words the coverage lacks count as seen once.
-  const rareIdf = index.lexical.idfForDocumentFrequency(1);
-  const termWeight = (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
-  wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  const resources: ReaderResources = { termWeight: termWeightFor(index), words: embedder.words, model: options.readerModel ?? defaultReaderModel() };
   const bodyOf = (articleId: string) => {
     const i = articleIndexById.get(articleId);
     return i === undefined ? undefined : index.body(i);
@@ -75,8 +86,10 @@ function showable(answer: Answer, extractive: Answer): Answer {
       const ranked = retriever.retrieve(question, vector!, depth);
       options.observe?.retrieved(question, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
-      const extractive = extractiveAnswer(question, passages, termWeight, options.extractive ?? DEFAULT_EXTRACTIVE);
-      const answer = writer ? await writer.write(question, passages, extractive) : extractive;
+      const reading = read(question, passages, resources);
+      const extractive = composeAnswer(reading, options.extractive ?? DEFAULT_EXTRACTIVE);
+      // A written answer reads the passages in the reader's order: the one answering best first.
+      const answer = writer ? await writer.write(question, byReading(passages, reading), extractive) : extractive;
       return showable(answer, extractive);
     },
 
@@ -106,4 +119,14 @@ function showable(answer: Answer, extractive: Answer): Answer {
       return { articles: m.articleCount, passages: m.passageCount, model: m.model, dimension: m.dimension, builtAt: m.builtAt };
     },
   };
+}
+
+/** Passages ordered by their best sentence's reader score (ties and unread passages keep retrieval order). */
+export function byReading<P extends RetrievedPassage>(passages: P[], reading: Reading): P[] {
+  const best = new Map<P, number>();
+  for (const c of reading.candidates) if (!best.has(c.passage as P)) best.set(c.passage as P, c.logit);
+  return passages
+    .map((p, i) => ({ p, i, s: best.get(p) ?? -Infinity }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.p);
 }

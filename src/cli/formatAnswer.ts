@@ -1,8 +1,12 @@
-import type { Answer } from '../answer/types.ts';
+import { styleText } from 'node:util';
+import type { Answer, Citation } from '../answer/types.ts';
 
-/** The answer as a person reads it in a terminal: the quotes, then numbered sources. */
-export function formatAnswerForTerminal(answer: Answer): string {
-  const lines = [answer.answer];
+/**
+ * The answer as a person reads it in a terminal: the quotes, then numbered sources. With `bold`
+ * (a terminal that shows it), the words the reader marked as the answer are bold in their quote.
+ */
+export function formatAnswerForTerminal(answer: Answer, options: { bold?: boolean } = {}): string {
+  const lines = [options.bold ? withBoldAnswers(answer) : answer.answer];
   if (answer.note) lines.push('', `Note: ${answer.note}`);
   if (answer.citations.length > 0) {
     lines.push('', 'Sources:');
@@ -24,8 +28,28 @@ export function answerToJson(answer: Answer): object {
     mode: answer.mode,
     droppedQuotes: answer.droppedQuotes,
     ...(answer.note ? { note: answer.note } : {}),
-    citations: answer.citations.map(({ n, quote, articleId, title, date, url, passageId, start, end }) => ({
+    citations: answer.citations.map(({ n, quote, articleId, title, date, url, passageId, start, end, score, answerStart, answerEnd }) => ({
       n, quote, articleId, title, date, url, passageId, start, end,
+      ...(score !== undefined ? { score } : {}),
+      ...(answerStart !== undefined && answerEnd !== undefined ? { answerStart, answerEnd } : {}),
     })),
   };
+}
+
+/** The answer text with each marked answer span in bold inside its quote. */
+function withBoldAnswers(answer: Answer): string {
+  let text = answer.answer;
+  for (const c of answer.citations) {
+    const marked = boldAnswer(c);
+    if (marked !== c.quote) text = text.replace(c.quote, () => marked);
+  }
+  return text;
+}
+
+function boldAnswer(c: Citation): string {
+  if (c.answerStart === undefined || c.answerEnd === undefined) return c.quote;
+  const a = c.answerStart - c.start;
+  const b = c.answerEnd - c.start;
+  if (a < 0 || b <= a || b > c.quote.length) return c.quote;
+  return `${c.quote.slice(0, a)}${styleText('bold', c.quote.slice(a, b))}${c.quote.slice(b)}`;
 }

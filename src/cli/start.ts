@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   for await (const line of rl) {
     if (line.trim() === '') break;
     try {
-      process.stdout.write(`${formatAnswerForTerminal(await coverage.ask(line))}\n\n`);
+      process.stdout.write(`${formatAnswerForTerminal(await coverage.ask(line), { bold: process.stdout.isTTY })}\n\n`);
     } catch (err) {
       if (!(err instanceof QuestionError)) throw err;
       process.stdout.write(`${err.message}\n\n`);
