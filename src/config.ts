@@ -133,7 +133,7 @@ const envSchema = z.object({
 export interface Config {
   corpusDir: string;
   indexDir: string;
-  /** A Hugging Face hub id or a local folder in the Transformers.js layout. */
+  /** `glove-6b-100d` (the embedded model, default), a Hugging Face hub id or a local Transformers.js folder. */
   embeddingModel: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
@@ -161,7 +161,8 @@ export interface Config {
   };
 }
 
-export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
+/** The embedded static model (src/indexing/staticModel/), built from an npm dependency: works offline. */
+export const DEFAULT_EMBEDDING_MODEL = 'glove-6b-100d';
 export const DEFAULT_OPENAI_MODEL = 'gpt-5-mini';
 
 export class ConfigError extends Error {

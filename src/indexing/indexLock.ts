@@ -55,19 +55,22 @@ export interface AcquireOptions {
   command?: string;
   /** Called once when the lock is busy and waiting starts. */
   onWait?: (owner: LockOwner) => void;
+  /** The lock file's name in the folder (default index.lock); other one-writer jobs use their own. */
+  lockName?: string;
 }
 
 export async function acquireIndexLock(indexDir: string, options: AcquireOptions = {}): Promise<IndexLock> {
   const { waitMs = 0, pollMs = 200, command = path.basename(process.argv[1] ?? 'node') } = options;
   fs.mkdirSync(indexDir, { recursive: true });
-  const lockFile = path.join(indexDir, LOCK_FILE);
+  const lockName = options.lockName ?? LOCK_FILE;
+  const lockFile = path.join(indexDir, lockName);
   const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), since: new Date().toISOString(), command, token: randomUUID() };
   const started = Date.now();
   let waiting = false;
   for (;;) {
     const holder = tryTake(lockFile, owner);
     if (holder === undefined) {
-      removeLeftovers(indexDir);
+      removeLeftovers(indexDir, lockName);
       return heldLock(lockFile, owner);
     }
     const waited = Date.now() - started;
@@ -149,9 +152,9 @@ function removeStale(lockFile: string, judged: LockOwner | 'unreadable'): void {
 }
 
 /** Temporary files of processes killed while taking or clearing the lock (`index.lock.<pid>.<id>.tmp|stale`). */
-function removeLeftovers(indexDir: string): void {
+function removeLeftovers(indexDir: string, lockName: string): void {
   for (const name of fs.readdirSync(indexDir)) {
-    const m = /^index\.lock\.(\d+)\.[\w-]+\.(tmp|stale)$/.exec(name); // LOCK_FILE's leftovers
+    const m = name.startsWith(`${lockName}.`) ? /^(\d+)\.[\w-]+\.(tmp|stale)$/.exec(name.slice(lockName.length + 1)) : null;
     if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) fs.rmSync(path.join(indexDir, name), { force: true });
   }
 }
