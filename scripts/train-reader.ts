@@ -28,6 +28,9 @@ import { Retriever } from '../src/search/retriever.ts';
 import { EmbeddedWords } from './train-reader/embeddedWords.ts';
 import { newsQuestions } from './train-reader/newsQuestions.ts';
 
+/** Every this-many answerable question is also asked of the coverage without its article. */
+const GONE_EVERY = 3;
+
 const USAGE =
   'Usage: npm run train-reader -- [--squad-questions FILE] [--squad-corpus FILE] [--news FILE.jsonl] [--news-questions N] [--folds 5] [--out FILE] [--no-vectors] [--index-dir DIR]';
 
@@ -65,13 +68,20 @@ async function main(): Promise<void> {
     const questions = readQuestions(squadQuestions);
     // A SQuAD paragraph id is "squad11dev:<article>:<n>": folds keep an article's paragraphs together.
     const group = (q: EvalQuestion) => (q.doc_id ?? q.id).split(':').slice(0, 2).join(':');
-    data.push(...(await readSet('squad', articles, path.join(indexRoot, 'squad-index'), questions, group, embedder, words)));
+    const squadIndex = path.join(indexRoot, 'squad-index');
+    data.push(...(await readSet('squad', articles, squadIndex, questions, group, embedder, words)));
+    // The same questions asked of a coverage without their article: the right reply is to abstain.
+    const gone = questions.filter((q, i) => q.answers !== null && i % GONE_EVERY === 0);
+    data.push(...(await readSet('squad-without-article', articles, squadIndex, gone, group, embedder, words, (q) => (id) => id.startsWith(`${group(q)}:`))));
     sets.push(`${squadQuestions} (${questions.length} questions) over ${squadCorpus}`);
   }
   if (news !== 'none' && newsCount > 0) {
     const articles = loadCorpus(news).articles;
     const questions = newsQuestions(articles, newsCount);
-    data.push(...(await readSet('news', articles, path.join(indexRoot, 'reuters-index'), questions, (q) => q.doc_id!, embedder, words)));
+    const newsIndex = path.join(indexRoot, 'reuters-index');
+    data.push(...(await readSet('news', articles, newsIndex, questions, (q) => q.doc_id!, embedder, words)));
+    const gone = questions.filter((q, i) => q.answers !== null && i % GONE_EVERY === 0);
+    data.push(...(await readSet('news-without-article', articles, newsIndex, gone, (q) => q.doc_id!, embedder, words, (q) => (id) => id === q.doc_id)));
     sets.push(`${questions.length} questions made from ${news} by scripts/train-reader/newsQuestions.ts`);
   }
   if (data.length === 0) throw new Error('No training questions.');
@@ -94,6 +104,8 @@ async function readSet(
   group: (q: EvalQuestion) => string,
   embedder: Embedder,
   words: EmbeddedWords | import('../src/indexing/wordVectors.ts').WordVectors | undefined,
+  /** Leave out the passages of the question's own article (ids it accepts): the question becomes unanswerable. */
+  without?: (q: EvalQuestion) => (articleId: string) => boolean,
 ): Promise<ReadQuestion[]> {
   if (indexStatus(indexDir, articles, embedder.modelId).state !== 'fresh') {
     process.stderr.write(`building the ${set} index in ${indexDir}\n`);
@@ -107,7 +119,12 @@ async function readSet(
   for (let i = 0; i < questions.length; i += 64) {
     const batch = questions.slice(i, i + 64);
     const vectors = await embedder.embed(batch.map((q) => q.question));
-    const retrieved = batch.map((q, j) => retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER));
+    const retrieved = batch.map((q, j) => {
+      if (!without) return retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER);
+      const own = without(q);
+      const others = retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER * 5).filter((p) => !own(p.articleId));
+      return others.slice(0, PASSAGES_PER_ANSWER);
+    });
     if (words instanceof EmbeddedWords) {
       const needed = new Set<string>();
       batch.forEach((q, j) => {
@@ -116,7 +133,10 @@ async function readSet(
       });
       await words.prefetch(needed);
     }
-    batch.forEach((q, j) => out.push(readForTraining(q, group(q), set, retrieved[j]!, termWeight, words)));
+    batch.forEach((q, j) => {
+      const asked = without ? { ...q, id: `${q.id}:without-article`, answers: null } : q;
+      out.push(readForTraining(asked, group(q), set, retrieved[j]!, termWeight, words));
+    });
     if ((i / 64) % 20 === 0) process.stderr.write(`${set}: ${out.length}/${questions.length} read (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
   return out;
@@ -134,7 +154,7 @@ function formatReport(r: TrainReport, folds: number): string {
       lines.push(`    ${c.threshold.toFixed(2).padStart(9)}  ${pct(c.answeredFirst).padStart(14)}  ${pct(c.answeredTop3).padStart(16)}  ${pct(c.wronglyAbstained).padStart(20)}  ${pct(c.unanswerableAbstained).padStart(22)}${mark}`);
     }
   }
-  lines.push(`  chosen MIN_ANSWER_CONFIDENCE ${r.suggestedMinConfidence} (highest with <= 8% of answerable training questions abstained, out of fold); answer span marked from P >= ${r.spanMinProbability}`);
+  lines.push(`  chosen MIN_ANSWER_CONFIDENCE ${r.suggestedMinConfidence} (highest with <= 8% of answerable questions abstained in every training set, out of fold); answer span marked from P >= ${r.spanMinProbability}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -28,9 +28,12 @@ export interface ExtractiveOptions {
   maxQuoteChars: number;
 }
 
-export const DEFAULT_EXTRACTIVE: ExtractiveOptions = { maxQuotes: 3, furtherQuoteShare: 0.6, maxQuoteChars: 400 };
+export const DEFAULT_EXTRACTIVE: ExtractiveOptions = { maxQuotes: 3, furtherQuoteShare: 0.25, maxQuoteChars: 400 };
 
 export const ABSTAIN_TEXT = "The coverage doesn't answer that: none of the indexed articles says.";
+
+/** A further quote must have at least this share of words that are not the question's. */
+const MIN_FURTHER_NOVELTY = 0.5;
 
 const ANAPHOR = /^["“'‘(]?(he|she|it|they|this|these|that|those|his|her|its|their|there|such|the latter|the former|both|however|but)\b/i;
 
@@ -60,11 +63,11 @@ export function composeAnswer(reading: Reading, options: ExtractiveOptions = DEF
   for (const c of reading.candidates) {
     if (chosen.length >= options.maxQuotes) break;
     if (chosen.length > 0) {
-      // Further quotes: probable enough on their own, from an article not quoted yet, and holding
-      // what the question asks for when it asks for something.
-      if (c.probability < Math.max(threshold, options.furtherQuoteShare * confidence)) break;
-      if (chosen.some((o) => o.c.passage.articleId === c.passage.articleId)) continue;
+      // Further quotes: probable enough on their own, holding what the question asks for when it
+      // asks for something, and saying more than the question (not a sentence restating it).
+      if (c.probability < options.furtherQuoteShare * confidence) break;
       if (reading.question.kind !== 'other' && !c.features.kindItem) continue;
+      if ((c.features.novelty ?? 1) < MIN_FURTHER_NOVELTY) continue;
     }
     const span = quoteSpan(reading, c, options.maxQuoteChars);
     const start = c.passage.start + span.start;

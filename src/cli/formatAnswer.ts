@@ -1,4 +1,3 @@
-import { styleText } from 'node:util';
 import type { Answer, Citation } from '../answer/types.ts';
 
 /**
@@ -36,6 +35,11 @@ export function answerToJson(answer: Answer): object {
   };
 }
 
+// ANSI SGR bold on and off. (util.styleText drops styles when stdout is not a terminal, and the
+// caller already decides that.)
+const BOLD = '\u001b[1m';
+const NORMAL = '\u001b[22m';
+
 /** The answer text with each marked answer span in bold inside its quote. */
 function withBoldAnswers(answer: Answer): string {
   let text = answer.answer;
@@ -51,5 +55,5 @@ function boldAnswer(c: Citation): string {
   const a = c.answerStart - c.start;
   const b = c.answerEnd - c.start;
   if (a < 0 || b <= a || b > c.quote.length) return c.quote;
-  return `${c.quote.slice(0, a)}${styleText('bold', c.quote.slice(a, b))}${c.quote.slice(b)}`;
+  return `${c.quote.slice(0, a)}${BOLD}${c.quote.slice(a, b)}${NORMAL}${c.quote.slice(b)}`;
 }

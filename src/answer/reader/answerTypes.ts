@@ -22,7 +22,7 @@ const AMOUNT_NOUNS =
 export function answerKind(question: string): AnswerKind {
   const q = question.toLowerCase();
   if (/\bhow (many|much|long|far|old|large|big|tall|high|often|fast|heavy|deep)\b/.test(q)) return 'amount';
-  if (new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${AMOUNT_NOUNS})\\b`).test(q)) return 'amount';
+  if (new RegExp(`\\b(what|which)\\s+(\\w+\\s+){0,2}(${AMOUNT_NOUNS})\\b`).test(q)) return 'amount';
   if (/\bwhen\b/.test(q) || new RegExp(`\\b(what|which|in what|in which)\\s+(${DATE_NOUNS})\\b`).test(q)) return 'date';
   if (/\bwhy\b|\bwhat (caused|led to|prompted|made|drove|triggered)\b|\bwhat (is|was|were|are) the (reason|cause)/.test(q)) return 'reason';
   if (/\bwhere\b/.test(q) || new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${PLACE_NOUNS})\\b`).test(q)) return 'place';

@@ -1,7 +1,7 @@
 import type { WordVectors } from '../../indexing/wordVectors.ts';
 import { answerItems } from './answerTypes.ts';
 import type { CandidateSentence } from './candidates.ts';
-import { contentWords, type QuestionAnalysis, type Word } from './question.ts';
+import { contentWords, hasEntity, type QuestionAnalysis, type Word } from './question.ts';
 
 /**
  * The measures the reader's model weighs for one candidate sentence, each on a 0-1 (or small)
@@ -77,6 +77,8 @@ export interface FeatureContext {
   words?: WordVectors;
   /** Cache of the question words' vectors. */
   questionVectors?: Map<string, Float32Array | undefined>;
+  /** Per passage, each sentence's best similarity to each question word (this question's). */
+  similarities?: WeakMap<object, Array<Map<string, number>>>;
 }
 
 function coverage(question: QuestionAnalysis, present: Set<string>): number {
@@ -91,24 +93,35 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Weighted share of question terms found exactly or (discounted) through a similar word. */
-function softCoverage(ctx: FeatureContext, words: Word[], present: Set<string>): number {
+/** For each distinct question word, its best similarity to a word of `words` (computed once per sentence). */
+function bestSimilarities(ctx: FeatureContext, words: Word[]): Map<string, number> {
   const vectors = ctx.words!;
-  const cands = words.map((w) => vectors.vector(w.surface)).filter((v): v is Float32Array => v !== undefined);
-  let covered = 0;
-  const seen = new Set<string>();
+  const cands: Float32Array[] = [];
+  for (const w of words) {
+    const v = vectors.vector(w.surface);
+    if (v) cands.push(v);
+  }
+  const best = new Map<string, number>();
   for (const qw of ctx.question.words) {
-    if (seen.has(qw.term)) continue;
-    seen.add(qw.term);
-    const weight = ctx.question.terms.get(qw.term) ?? 0;
-    if (present.has(qw.term)) {
+    if (best.has(qw.term)) continue;
+    const qv = questionVector(ctx, qw.surface);
+    let b = 0;
+    if (qv) for (const v of cands) b = Math.max(b, dot(qv, v));
+    best.set(qw.term, b);
+  }
+  return best;
+}
+
+/** Weighted share of question terms found exactly or (discounted) through a similar word. */
+function softCoverage(ctx: FeatureContext, similarities: Array<Map<string, number>>, present: Set<string>): number {
+  let covered = 0;
+  for (const [term, weight] of ctx.question.terms) {
+    if (present.has(term)) {
       covered += weight;
       continue;
     }
-    const qv = questionVector(ctx, qw.surface);
-    if (!qv) continue;
     let best = 0;
-    for (const v of cands) best = Math.max(best, dot(qv, v));
+    for (const s of similarities) best = Math.max(best, s.get(term) ?? 0);
     if (best > SOFT_FLOOR) covered += weight * ((best - SOFT_FLOOR) / (1 - SOFT_FLOOR));
   }
   return covered;
@@ -122,12 +135,21 @@ function questionVector(ctx: FeatureContext, surface: string): Float32Array | un
 
 /** Passage-level sets (terms of passage and title) are shared by its sentences. */
 const passageTerms = new WeakMap<object, Set<string>>();
+/** Each sentence's content words, per passage (a sentence is read once, also as a neighbour). */
+const sentenceWords = new WeakMap<object, Word[][]>();
+
 
 export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Features {
   const q = ctx.question;
-  const sentWords = contentWords(c.text);
+  let perSentence = sentenceWords.get(c.passage);
+  if (!perSentence) {
+    perSentence = c.sentences.map((s) => contentWords(c.passage.text.slice(s.start, s.end)));
+    sentenceWords.set(c.passage, perSentence);
+  }
+  const sentWords = perSentence[c.i]!;
   const sentTerms = new Set(sentWords.map((w) => w.term));
-  const ctxWords = c.i > 0 || c.i < c.sentences.length - 1 ? contentWords(c.context) : sentWords;
+  // The context's words are its sentences' words: sentences are separated by white space.
+  const ctxWords = perSentence.slice(Math.max(0, c.i - 1), c.i + 2).flat();
   const ctxTerms = new Set(ctxWords.map((w) => w.term));
   let passTerms = passageTerms.get(c.passage);
   if (!passTerms) {
@@ -141,7 +163,7 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
   const entityShare = (present: Set<string>) => {
     if (q.entities.size === 0) return 0;
     let missing = 0;
-    for (const e of q.entities) if (!present.has(e)) missing++;
+    for (const e of q.entities) if (!hasEntity(e, present)) missing++;
     return missing / q.entities.size;
   };
   const kindKnown = q.kind === 'other' ? 0 : 1;
@@ -180,8 +202,13 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
     lenLog: Math.log(1 + sentWords.length) / 4,
   };
   if (ctx.words) {
-    f.softCov = softCoverage(ctx, sentWords, sentTerms);
-    f.softCtx = softCoverage(ctx, ctxWords, ctxTerms);
+    ctx.similarities ??= new WeakMap();
+    let sims = ctx.similarities.get(c.passage);
+    if (!sims) ctx.similarities.set(c.passage, (sims = []));
+    const simsOf = (j: number) => (sims[j] ??= bestSimilarities(ctx, perSentence[j]!));
+    const around = [Math.max(0, c.i - 1), c.i, Math.min(perSentence.length - 1, c.i + 1)];
+    f.softCov = softCoverage(ctx, [simsOf(c.i)], sentTerms);
+    f.softCtx = softCoverage(ctx, around.map(simsOf), ctxTerms);
     f.softGain = f.softCov - sentCov;
     let focus = f.focusIn!;
     if (!focus && q.focus) {

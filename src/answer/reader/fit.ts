@@ -89,3 +89,30 @@ export function foldsByGroup(groups: string[], k: number): Map<string, number> {
   const sorted = [...new Set(groups)].sort();
   return new Map(sorted.map((g, i) => [g, i % k]));
 }
+
+/**
+ * Logistic regression whose weights keep the signs the features must have (more of the question
+ * covered never lowers the probability; a missing name never raises it): a feature whose fitted
+ * weight has the wrong sign is dropped (weight 0) and the rest refitted. Without this, quirks of a
+ * training set leak in: SQuAD 2.0's unanswerable questions were written to share their paragraph's
+ * words, so there a high coverage looks like a warning sign.
+ */
+export function fitLogisticSigned(rows: Example[], features: readonly string[], signs: Record<string, 1 | -1>, l2 = 1): LogisticModel {
+  let kept = [...features];
+  for (;;) {
+    const model = fitLogistic(rows, kept, l2);
+    const wrong = kept.filter((f, i) => signs[f] !== undefined && Math.sign(model.weights[i]!) === -signs[f]!);
+    if (wrong.length === 0) {
+      // Report every feature, the dropped ones with weight 0, so the model lists what it was offered.
+      const at = (f: string) => kept.indexOf(f);
+      return {
+        features: [...features],
+        mean: features.map((f) => (at(f) >= 0 ? model.mean[at(f)]! : 0)),
+        std: features.map((f) => (at(f) >= 0 ? model.std[at(f)]! : 1)),
+        weights: features.map((f) => (at(f) >= 0 ? model.weights[at(f)]! : 0)),
+        bias: model.bias,
+      };
+    }
+    kept = kept.filter((f) => !wrong.includes(f));
+  }
+}

@@ -37,13 +37,29 @@ const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
 export function contentWords(text: string): Word[] {
   const out: Word[] = [];
   for (const m of text.matchAll(WORD)) {
-    const surface = m[0].toLowerCase().replace(/['’]s$/, '');
-    const [term] = tokenize(surface);
-    if (term !== undefined) out.push({ surface: surface.replace(/['’.]/g, ''), term });
+    const word = wordOf(m[0]);
+    if (word) out.push(word);
   }
   return out;
 }
 
+// Words repeat across passages and questions; what each one is, is remembered (bounded).
+const WORD_CACHE_LIMIT = 100_000;
+let words = new Map<string, Word | null>();
+
+function wordOf(raw: string): Word | null {
+  let word = words.get(raw);
+  if (word !== undefined) return word;
+  const surface = raw.toLowerCase().replace(/['’]s$/, '');
+  const [term] = tokenize(surface);
+  word = term === undefined ? null : { surface: surface.replace(/['’.]/g, ''), term };
+  if (words.size >= WORD_CACHE_LIMIT) words = new Map();
+  words.set(raw, word);
+  return word;
+}
+
+const TIME_WORD =
+  /^(?:(?:1[5-9]|20)\d\d|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|august|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/i;
 const WH = /\b(what|which|whose|who|whom|where|when|why|how)\b/i;
 const FOCUS_SKIP = new Set(['kind', 'type', 'sort', 'name', 'one', 'ones', 'the', 'a', 'an', 'of']);
 const AUXILIARY = new Set(['is', 'was', 'are', 'were', 'did', 'does', 'do', 'has', 'have', 'had', 'will', 'would', 'can', 'could', 'should', 'may', 'might', 'must']);
@@ -80,6 +96,9 @@ export function analyzeQuestion(question: string, termWeight: TermWeight, kindOf
     const isFirst = first;
     first = false;
     if (isFirst || m.index === whAt) continue;
+    // Months, weekdays and years scope the question in time; articles carry them as their date
+    // rather than in their text, so they are not names the passage must repeat.
+    if (TIME_WORD.test(word)) continue;
     if (/^\p{Lu}/u.test(word) || /\d/.test(word)) {
       const [term] = tokenize(word);
       if (term !== undefined) entities.add(term);
@@ -87,4 +106,19 @@ export function analyzeQuestion(question: string, termWeight: TermWeight, kindOf
   }
   const lowerWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
   return { text: question, words, terms, pairs, kind: kindOf(question), focus: findFocus(question), entities, lowerWords };
+}
+
+/**
+ * True when `terms` hold the entity or a form of it ("Lanka" for "Lankan", "Chilean" for
+ * "Chile"): a shared beginning of at least five letters, missing at most three at the end.
+ */
+export function hasEntity(entity: string, terms: Set<string>): boolean {
+  if (terms.has(entity)) return true;
+  if (entity.length < 5 || /\d/.test(entity)) return false;
+  for (const t of terms) {
+    if (t.length < 5) continue;
+    const [short, long] = t.length <= entity.length ? [t, entity] : [entity, t];
+    if (long.length - short.length <= 3 && long.startsWith(short.slice(0, Math.max(5, short.length - 1)))) return true;
+  }
+  return false;
 }

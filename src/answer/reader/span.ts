@@ -20,11 +20,14 @@ export function answerSpan(question: QuestionAnalysis, sentence: string): Span |
     const [w] = contentWords(m[0]);
     if (w && question.terms.has(w.term)) anchors.push(m.index! + m[0].length / 2);
   }
+  // Nearest to the middle of the question's words in the sentence: one stray match far away
+  // (a verb repeated later) does not pull the span to another name.
+  const centre = anchors.length === 0 ? 0 : anchors.reduce((a, b) => a + b, 0) / anchors.length;
   let best = items[0]!;
   let bestDistance = Infinity;
   for (const item of items) {
     const mid = (item.start + item.end) / 2;
-    const d = anchors.length === 0 ? item.start : Math.min(...anchors.map((a) => Math.abs(a - mid)));
+    const d = Math.abs(centre - mid);
     if (d < bestDistance) {
       best = item;
       bestDistance = d;

@@ -4,7 +4,7 @@ import { containsAnswer } from '../../eval/questions.ts';
 import { answerKind } from './answerTypes.ts';
 import { candidateSentences } from './candidates.ts';
 import { addRelativeFeatures, candidateFeatures, LEXICAL_FEATURES, VECTOR_FEATURES, type Features } from './features.ts';
-import { fitLogistic, foldsByGroup, type Example } from './fit.ts';
+import { fitLogistic, fitLogisticSigned, foldsByGroup, type Example } from './fit.ts';
 import { logit, sigmoid, type LogisticModel, type ReaderModel, type ReaderVariant } from './model.ts';
 import { analyzeQuestion, type TermWeight } from './question.ts';
 import { answerLevelFeatures, ANSWER_FEATURES, type ScoredCandidate } from './reader.ts';
@@ -74,6 +74,23 @@ export interface TrainReport {
   spanMinProbability: number;
 }
 
+/** The direction each P(answers) input must push: coverage up, missing names down. */
+const ANSWER_SIGNS: Record<string, 1 | -1> = {
+  topLogit: 1,
+  gap: 1,
+  sentCov: 1,
+  ctxCov: 1,
+  passCov: 1,
+  softCov: 1,
+  softCtx: 1,
+  kindItem: 1,
+  entityMissing: -1,
+  entityMissingAny: -1,
+  entityMissingCtx: -1,
+  missingMax: -1,
+  kindMissing: -1,
+};
+
 const THRESHOLDS = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
 
 function scoredList(q: ReadQuestion, model: LogisticModel): ScoredCandidate[] {
@@ -112,7 +129,7 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
     const train = data.filter((q) => folds.get(q.group) !== f);
     const test = data.filter((q) => folds.get(q.group) === f);
     if (test.length === 0) continue;
-    const model = fitLogistic(answerRows(train), ANSWER_FEATURES);
+    const model = fitLogisticSigned(answerRows(train), ANSWER_FEATURES, ANSWER_SIGNS);
     for (const row of answerRows(test)) pAnswer.set(row.question, sigmoid(logit(model, row.x)));
   }
 
@@ -141,13 +158,12 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
     };
   }
 
-  // The suggested threshold: the highest whose wrongly abstained share, over all answerable
-  // training questions out of fold, stays within the allowance.
-  const answerable = data.filter((q) => q.answerable);
+  // The suggested threshold: the highest at which, in every training set, the share of
+  // answerable questions abstained (out of fold) stays within the allowance; an easy set must
+  // not set it for a hard one.
   let suggested = THRESHOLDS[0]!;
-  for (const t of THRESHOLDS) {
-    const wrong = answerable.filter((q) => (pAnswer.get(q.id) ?? 0) < t).length / Math.max(1, answerable.length);
-    if (wrong <= options.maxWronglyAbstained) suggested = t;
+  for (const [i, t] of THRESHOLDS.entries()) {
+    if (Object.values(bySet).every((s) => s.answerable === 0 || s.curve[i]!.wronglyAbstained <= options.maxWronglyAbstained)) suggested = t;
   }
   // Mark the answer span from the P(answers) where, out of fold, at least 3 in 4 marked spans hold the answer.
   let spanMin = 1.01;
@@ -163,8 +179,9 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
     else break;
   }
 
+  const answerable = data.filter((q) => q.answerable);
   const candidate = fitLogistic(rowsOf(data), features);
-  const answer = fitLogistic(answerRows(data), ANSWER_FEATURES);
+  const answer = fitLogisticSigned(answerRows(data), ANSWER_FEATURES, ANSWER_SIGNS);
   const variant: ReaderVariant = { candidate, answer, spanMinProbability: spanMin, minConfidence: suggested };
   const report: TrainReport = {
     variant: name,
