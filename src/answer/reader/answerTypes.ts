@@ -40,7 +40,7 @@ const DATE_RE = new RegExp(
 const NUMBER_WORDS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|quarter';
 const AMOUNT_RE = new RegExp(
   `(?:[$£€¥]\\s?|\\b(?:us|u\\.s\\.|dlrs?|stg|yen)\\s?)?\\b(?:\\d[\\d,.]*\\d|\\d|${NUMBER_WORDS})(?:\\s+(?:and\\s+)?(?:${NUMBER_WORDS}|\\d[\\d,.]*))*` +
-    `(?:\\s*(?:%|pct|percent|per cent|mln|billion|million|bln|trillion|thousand|dlrs|dollars|yen|marks|francs|pounds|stg|cents|tonnes|tons|barrels|bpd|shares|points|miles|km|kilometres|kilometers|feet|metres|meters|years|months|days|hours|people|times))*`,
+    `(?:\\s*(?:%|pct|percent|per cent|mln|billion|million|bln|trillion|thousand|dlrs|dollars|euros?|yen|marks|francs|pounds|stg|cents|tonnes|tons|barrels|bpd|shares|points|miles|km|kilometres|kilometers|feet|metres|meters|years|months|days|hours|people|times))*`,
   'giu',
 );
 // A run of capitalised words (with "of", "de", "and" inside), e.g. "Bank of Japan", "Nicanor Araya".
