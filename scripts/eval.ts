@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_EXTRACTIVE } from '../src/answer/extractive.ts';
+import { defaultReaderModel } from '../src/answer/reader/model.ts';
 import { exitWithError, parseCommandLine, startup, UsageError } from '../src/cli/runtime.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
@@ -83,12 +84,14 @@ async function main(): Promise<void> {
     }
     const sources = articles ? new Map(articles.map((a) => [a.id, a.body])) : undefined;
 
+    const minConfidence = config.minAnswerConfidence ?? readerThreshold(embedder);
     const run = await evaluate({
       index,
       embedder,
       questions,
       sourceOf: sources ? (id) => sources.get(id) : undefined,
       curve: values.curve,
+      extractive: { ...DEFAULT_EXTRACTIVE, minConfidence },
     });
     const summary = summarize(run.results);
     const curve = run.unthresholded ? abstentionCurve(run.unthresholded, CURVE_THRESHOLDS) : undefined;
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
       model: index.manifest.model,
       articles: index.manifest.articleCount,
       passages: index.manifest.passageCount,
-      minConfidence: DEFAULT_EXTRACTIVE.minConfidence,
+      minConfidence,
       buildMs,
     };
     if (values.json) {
@@ -111,11 +114,17 @@ async function main(): Promise<void> {
     } else {
       const title = `eval ${path.basename(values.questions)} on ${count(about.articles, 'article')}, ${count(about.passages, 'passage')} (${path.basename(about.model)})`;
       process.stdout.write(`${formatSummary(summary, title)}\n`);
-      if (curve) process.stdout.write(`\n${formatCurve(curve, DEFAULT_EXTRACTIVE.minConfidence)}\n`);
+      if (curve) process.stdout.write(`\n${formatCurve(curve, minConfidence)}\n`);
     }
   } finally {
     if (temporary && indexDir) fs.rmSync(indexDir, { recursive: true, force: true });
   }
+}
+
+/** The threshold the committed reader model chose for this embedder (with or without word vectors). */
+function readerThreshold(embedder: { words?: unknown }): number {
+  const model = defaultReaderModel();
+  return (embedder.words && model.vectors ? model.vectors : model.lexical).minConfidence;
 }
 
 /** True when the index was made with other chunking or another tokenizer than this code's. */
