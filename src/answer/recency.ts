@@ -1,5 +1,5 @@
 import type { RankedPassage } from '../search/retriever.ts';
-import { storyMembers } from '../search/story.ts';
+import { storyMembers, storyShare } from '../search/story.ts';
 import { inWindow, readableDay, type CoverageSpan, type TimeScope } from '../search/timeScope.ts';
 import { abstention } from './extractive.ts';
 import type { Answer, Citation } from './types.ts';
@@ -48,7 +48,7 @@ export function applyRecency(answer: Answer, context: RecencyContext): Answer {
   const { scope, passages } = context;
   if (answer.abstained || answer.citations.length === 0) return answer;
   const strength = context.strength ?? retrievalStrength(passages);
-  const story = new Set(storyMembers(passages, (p) => p.signals.proximity ?? 0).map((p) => p.articleId));
+  const story = new Set(storyMembers(passages, (p) => p.signals.proximity ?? 0, storyShare(scope.latest)).map((p) => p.articleId));
   const citations = answer.citations;
   const strengths = citations.map((c, i) => strength(c, i));
   const best = Math.max(...strengths);
@@ -66,7 +66,11 @@ export function applyRecency(answer: Answer, context: RecencyContext): Answer {
       first = inPeriodItself[0] ?? eligible[0] ?? 0;
     } else {
       const onStory = eligible.filter((i) => story.has(citations[i]!.articleId));
-      const pool = onStory.length > 0 ? onStory : eligible;
+      const storyPool = onStory.length > 0 ? onStory : eligible;
+      // A newer article's background sentence ("had originally offered 27 dlrs") tells an
+      // older state: it leads only when no quote in the pool speaks of the present.
+      const current = storyPool.filter((i) => !looksBack(citations[i]!.quote));
+      const pool = current.length > 0 ? current : storyPool;
       if (pool.length > 0) first = pool.reduce((a, i) => (citations[i]!.date! > citations[a]!.date! ? i : a), pool[0]!);
     }
   }
@@ -91,6 +95,17 @@ export function applyRecency(answer: Answer, context: RecencyContext): Answer {
   }
   const text = answer.mode === 'extractive' ? relabelled.map(quoteLine).join('\n') : answer.answer;
   return { ...answer, answer: text, citations: relabelled, ...(notes.length > 0 ? { note: notes.join(' ') } : {}) };
+}
+
+/**
+ * A sentence that, by its own words, reports an earlier state of the story: "originally",
+ * "previously", "earlier", "formerly", or a past perfect ("had rejected", "had originally made").
+ * "Its previously announced offer" only points back to an announcement, and does not count.
+ */
+const LOOKS_BACK = /\b(?:originally|(?:previously|earlier)(?!\s+(?:announced|reported|disclosed|said|stated|filed)\b)|formerly|had\s+(?:\w+ly\s+)?(?:been|\w+ed|made|given|taken|won|held|sold|paid|bid|set|cut|put))\b/i;
+
+export function looksBack(quote: string): boolean {
+  return LOOKS_BACK.test(quote);
 }
 
 /** "Earlier, on March 3" / "Later, on April 8, 1987" relative to the first quote's day; none for the same day. */

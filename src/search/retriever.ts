@@ -1,6 +1,6 @@
 import { passageSearchText } from '../indexing/searchText.ts';
 import type { LexicalHit, QueryTerm } from './bm25.ts';
-import { storyMembers } from './story.ts';
+import { storyMembers, storyShare } from './story.ts';
 import { findDays, isoDay, sameDay, withoutTimeWords, type DayMention, type TimeScope } from './timeScope.ts';
 import type { LoadedIndex } from './loadIndex.ts';
 import { tokenize } from './tokenize.ts';
@@ -265,7 +265,7 @@ export class Retriever {
           : 0;
     if (weight === 0) return;
     const pool = inWindow ? list.filter((c) => inWindow(c.doc)) : list;
-    const story = storyMembers(pool, (c) => c.signals.proximity ?? 0).filter((c) => !Number.isNaN(days[c.doc]!));
+    const story = storyMembers(pool, (c) => c.signals.proximity ?? 0, storyShare(scope.latest)).filter((c) => !Number.isNaN(days[c.doc]!));
     if (story.length < 2) return;
     let oldest = Infinity;
     let newest = -Infinity;

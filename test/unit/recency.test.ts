@@ -34,6 +34,29 @@ describe('applyRecency', () => {
     expect(out.note).toBeUndefined();
   });
 
+  it('does not lead with a newer quote that tells an earlier state ("had originally offered")', () => {
+    const backward = answerOf([
+      citation(march3, 1, 'four dollars'),
+      citation(march10, 2, 'The toll is five dollars.'),
+      citation(april8, 3, 'The authority had originally set the toll at four dollars.'),
+    ]);
+    const out = applyRecency(backward, { scope: timeScope('How much is the toll now?', at('2025-04-10')), passages });
+    expect(out.citations.map((c) => [c.quote, c.label])).toEqual([
+      ['The toll is five dollars.', undefined],
+      ['four dollars', 'Earlier, on March 3'],
+      ['The authority had originally set the toll at four dollars.', 'Later, on April 8'],
+    ]);
+    // With only backward-looking quotes, the newest still leads.
+    const onlyBackward = answerOf([citation(march10, 1, 'It had been four dollars.'), citation(april8, 2, 'It was previously four dollars.')]);
+    const lead = applyRecency(onlyBackward, { scope: timeScope('How much is the toll now?', at('2025-04-10')), passages }).citations[0]!;
+    expect(lead.quote).toBe('It was previously four dollars.');
+    // "previously announced" points back to an announcement, not to an earlier state.
+    const announced = answerOf([citation(march10, 1, 'The toll is five dollars.'), citation(april8, 2, 'It raised the toll to six dollars, as previously announced.')]);
+    expect(applyRecency(announced, { scope: timeScope('How much is the toll now?', at('2025-04-10')), passages }).citations[0]!.quote).toBe(
+      'It raised the toll to six dollars, as previously announced.',
+    );
+  });
+
   it('does not move first a newer quote that answers much less strongly (the reader\'s score seam)', () => {
     const strength = (c: Citation) => (c.articleId === 'a3' ? 1 : 10);
     const out = applyRecency(answer, { scope: timeScope('How much is the toll?', at('2025-04-10')), passages, strength });
