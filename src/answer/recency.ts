@@ -99,10 +99,11 @@ export function applyRecency(answer: Answer, context: RecencyContext): Answer {
 
 /**
  * A sentence that, by its own words, reports an earlier state of the story: "originally",
- * "previously", "earlier", "formerly", or a past perfect ("had rejected", "had originally made").
- * "Its previously announced offer" only points back to an announcement, and does not count.
+ * "previously", "formerly", or a past perfect ("had rejected", "had originally made").
+ * "Its previously announced offer" only points back to an announcement, and "earlier" is left
+ * out: "raising the figure it gave a week earlier" reports the new figure.
  */
-const LOOKS_BACK = /\b(?:originally|(?:previously|earlier)(?!\s+(?:announced|reported|disclosed|said|stated|filed)\b)|formerly|had\s+(?:\w+ly\s+)?(?:been|\w+ed|made|given|taken|won|held|sold|paid|bid|set|cut|put))\b/i;
+const LOOKS_BACK = /\b(?:originally|previously(?!\s+(?:announced|reported|disclosed|said|stated|filed)\b)|formerly|had\s+(?:\w+ly\s+)?(?:been|\w+ed|made|given|taken|won|held|sold|paid|bid|set|cut|put))\b/i;
 
 export function looksBack(quote: string): boolean {
   return LOOKS_BACK.test(quote);
