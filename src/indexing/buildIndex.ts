@@ -12,7 +12,7 @@ import {
   type StoredArticle,
 } from '../search/indexLayout.ts';
 import { currentGeneration, readManifest, readPassageTable } from '../search/loadIndex.ts';
-import { HNSW_EF_CONSTRUCTION, HNSW_M, VectorGraph } from '../search/vectorIndex.ts';
+import { BackgroundGraph, HNSW_EF_CONSTRUCTION, HNSW_M, VectorGraph } from '../search/vectorIndex.ts';
 import type { Embedder } from './embedder.ts';
 import { DEFAULT_CHUNKING, splitPassages, type ChunkingOptions } from './passages.ts';
 import { passageSearchText } from './searchText.ts';
@@ -184,6 +184,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const generation = `gen-${builtAt.getTime()}-${process.pid}`;
   const genDir = path.join(indexDir, generation);
   fs.mkdirSync(genDir);
+  let background: BackgroundGraph | undefined;
 
   try {
     report({ phase: 'splitting', done: 0, total: articles.length });
@@ -195,7 +196,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
         fullReason = `the current index cannot be reused (${(err as Error).message})`;
       }
     }
-    layout ??= freshLayout(articles, embedder.dimension, previous?.manifest.nextPassageId ?? 0);
+    layout ??= freshLayout(articles, previous?.manifest.nextPassageId ?? 0);
     const { ordered, triples, ids, graph } = layout;
     let nextId = layout.nextId;
     const firstNew = layout.reused;
@@ -213,7 +214,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       return passageSearchText(article, article.body.slice(triples[p * 3 + 1]!, triples[p * 3 + 2]!));
     };
 
-    graph.reserve(passageCount - firstNew);
+    // A new graph is built on its own thread while this one embeds and indexes lexically; a
+    // reused one (incremental build) changes here.
+    if (!graph) background = new BackgroundGraph(embedder.dimension, passageCount);
+    graph?.reserve(passageCount - firstNew);
+    let pendingVectors: Float32Array[] = [];
+    let pendingFrom = firstNew;
     let embedMs = 0;
     // Embedding starts now: progress shown from here measures the model's rate from the first batch.
     if (passageCount > firstNew) report({ phase: 'embedding', done: 0, total: passageCount - firstNew });
@@ -224,13 +230,20 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       const t0 = performance.now();
       const batch = await embedder.embed(texts);
       embedMs += performance.now() - t0;
-      batch.forEach((v, i) => graph.add(v, ids[from + i]!));
+      if (graph) batch.forEach((v, i) => graph.add(v, ids[from + i]!));
+      else pendingVectors.push(...batch);
+      // Handed over in large messages: one per batch of 32 would cost more than it carries.
+      if (background && (pendingVectors.length >= 2048 || to === passageCount)) {
+        background.add(pendingVectors, ids.slice(pendingFrom, to));
+        pendingVectors = [];
+        pendingFrom = to;
+      }
       report({ phase: 'embedding', done: to - firstNew, total: passageCount - firstNew });
     }
-    const finalGraph = graph.churn > MAX_CHURN_SHARE * graph.elements ? compact(graph, ids) : graph;
+    const finalGraph = graph && graph.churn > MAX_CHURN_SHARE * graph.elements ? compact(graph, ids) : graph;
 
     report({ phase: 'writing', done: 0, total: 1 });
-    finalGraph.save(path.join(genDir, FILES.vectors));
+    finalGraph?.save(path.join(genDir, FILES.vectors));
     const lexicalTexts = function* () {
       for (let p = 0; p < passageCount; p++) yield searchText(p);
     };
@@ -238,6 +251,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     fs.writeFileSync(path.join(genDir, FILES.passages), new Uint8Array(Uint32Array.from(triples).buffer));
     fs.writeFileSync(path.join(genDir, FILES.passageIds), new Uint8Array(Uint32Array.from(ids).buffer));
     writeArticles(genDir, ordered);
+    const graphCounts = finalGraph
+      ? { elements: finalGraph.elements, deleted: finalGraph.deleted, churn: finalGraph.churn }
+      : { elements: await background!.save(path.join(genDir, FILES.vectors)), deleted: 0, churn: 0 };
+    background = undefined;
 
     const manifest: Manifest = {
       formatVersion: INDEX_FORMAT_VERSION,
@@ -252,9 +269,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       vectorGraph: {
         m: HNSW_M,
         efConstruction: HNSW_EF_CONSTRUCTION,
-        elements: finalGraph.elements,
-        deleted: finalGraph.deleted,
-        churn: finalGraph.churn,
+        ...graphCounts,
       },
       articles: ordered.map((a) => ({ id: a.id, contentHash: a.contentHash })),
     };
@@ -280,6 +295,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
       timings: { totalMs: performance.now() - started, embedMs },
     };
   } catch (err) {
+    await background?.abandon();
     fs.rmSync(genDir, { recursive: true, force: true });
     throw err;
   }
@@ -295,14 +311,15 @@ interface Layout {
   ids: number[];
   reused: number;
   nextId: number;
-  graph: VectorGraph;
+  /** The previous generation's graph to change; none when a new one is built. */
+  graph?: VectorGraph;
 }
 
-function freshLayout(articles: Article[], dimension: number, firstId: number): Layout {
+function freshLayout(articles: Article[], firstId: number): Layout {
   // Ids continue after the previous index's, so an id never names two passages; they restart
   // only when the 32-bit range would run out.
   const start = firstId > 2 ** 31 ? 0 : firstId;
-  return { ordered: [...articles], articlesReused: 0, triples: [], ids: [], reused: 0, nextId: start, graph: VectorGraph.create(dimension, 1) };
+  return { ordered: [...articles], articlesReused: 0, triples: [], ids: [], reused: 0, nextId: start };
 }
 
 /**

@@ -52,11 +52,23 @@ for (const forms of (
   for (const form of others) IRREGULAR.set(form, base!);
 }
 
-// Stemming is the costly step of tokenizing; words repeat, so stems are remembered.
-const STEM_CACHE_LIMIT = 200_000;
-let stems = new Map<string, string>();
+// Words repeat (news text is mostly the same few thousand), so each word's term is remembered:
+// a million passages are tokenized once for BM25, and the stemmer and the clean-up expressions
+// are the costly steps. null: the word is no term (a stopword).
+const TERM_CACHE_LIMIT = 200_000;
+let terms = new Map<string, string | null>();
 
 function term(word: string): string | undefined {
+  let t = terms.get(word);
+  if (t === undefined) {
+    if (terms.size >= TERM_CACHE_LIMIT) terms = new Map();
+    t = termOf(word) ?? null;
+    terms.set(word, t);
+  }
+  return t ?? undefined;
+}
+
+function termOf(word: string): string | undefined {
   // "Russia's" and "Russia" are the same word for matching.
   const w = word.replace(/['’]s$/, '').replace(/['’]/g, '');
   if (STOPWORDS.has(w)) return undefined;
@@ -64,13 +76,7 @@ function term(word: string): string | undefined {
   if (/^\d/.test(w)) return /^\d+(?:st|nd|rd|th)$/.test(w) ? w.replace(/\D+$/, '') : w; // "12th" is "12"
   const month = MONTHS.get(w);
   if (month !== undefined) return month;
-  let stem = stems.get(w);
-  if (stem === undefined) {
-    if (stems.size >= STEM_CACHE_LIMIT) stems = new Map();
-    stem = stemmer(IRREGULAR.get(w) ?? w);
-    stems.set(w, stem);
-  }
-  return stem;
+  return stemmer(IRREGULAR.get(w) ?? w);
 }
 
 const COMBINING_MARKS = /\p{M}+/gu;

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 
 const { HierarchicalNSW } = hnswlib;
@@ -94,6 +95,61 @@ export class VectorGraph {
 
   save(file: string): void {
     this.index.writeIndexSync(file);
+  }
+}
+
+/**
+ * A new graph built on a worker thread (src/search/graphWorker.mjs): `add` hands vectors over
+ * and returns at once, `save` waits until all are inserted and the file is written. Same
+ * parameters, seed and insertion order as VectorGraph, so the same graph; used by full builds,
+ * where insertion otherwise runs after embedding and BM25 on one core.
+ */
+export class BackgroundGraph {
+  private readonly worker: Worker;
+  private failure: Error | undefined;
+  private readonly done: Promise<{ elements: number }>;
+
+  constructor(
+    readonly dimension: number,
+    capacity: number,
+  ) {
+    this.worker = new Worker(new URL('./graphWorker.mjs', import.meta.url));
+    this.done = new Promise((resolve, reject) => {
+      this.worker.on('message', (msg: { elements?: number; error?: string }) => {
+        if (msg.error !== undefined) reject((this.failure = new Error(`vector graph: ${msg.error}`)));
+        else resolve({ elements: msg.elements! });
+      });
+      this.worker.on('error', (err) => reject((this.failure = err)));
+      this.worker.on('exit', (code) => reject((this.failure ??= new Error(`vector graph worker exited (${code})`))));
+    });
+    this.done.catch(() => {}); // reported by save()
+    this.worker.postMessage({
+      init: { dimension, capacity, m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42 },
+    });
+  }
+
+  /** Queues vectors for insertion under passage ids never used in this graph. */
+  add(vectors: Float32Array[], ids: ArrayLike<number>): void {
+    if (this.failure) throw this.failure;
+    const flat = new Float32Array(vectors.length * this.dimension);
+    vectors.forEach((v, i) => flat.set(v, i * this.dimension));
+    const idArray = Uint32Array.from({ length: vectors.length }, (_, i) => ids[i]!);
+    this.worker.postMessage({ vectors: flat, ids: idArray }, [flat.buffer, idArray.buffer]);
+  }
+
+  /** Waits for every queued vector, writes the graph, ends the thread; its element count. */
+  async save(file: string): Promise<number> {
+    if (!this.failure) this.worker.postMessage({ save: file });
+    try {
+      return (await this.done).elements;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  /** Ends the thread without saving (a failed build). */
+  async abandon(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 
