@@ -11,18 +11,14 @@
  * `--index` it is built there once and reused while the corpus and model are unchanged.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createCoverage } from '../src/answer/coverageService.ts';
 import type { Answer } from '../src/answer/types.ts';
-import { exitWithError, parseCommandLine, startup, UsageError } from '../src/cli/runtime.ts';
-import { loadCorpus } from '../src/corpus/load.ts';
+import { exitWithError, parseCommandLine, UsageError } from '../src/cli/runtime.ts';
+import { openEvalIndex } from './eval/evalIndex.ts';
+import { count as countOf } from '../src/plural.ts';
 import { containsAnswer } from '../src/eval/questions.ts';
-import { buildIndex } from '../src/indexing/buildIndex.ts';
-import { loadEmbedder } from '../src/indexing/embedder.ts';
-import { indexStatus } from '../src/indexing/freshness.ts';
 import type { RankedPassage } from '../src/search/retriever.ts';
-import { loadIndex } from '../src/search/loadIndex.ts';
 
 const USAGE =
   'Usage: npm run eval-followups -- --followups FILE.jsonl [--corpus DIR|FILE.jsonl] [--index DIR] [--json] [--details FILE]';
@@ -94,19 +90,8 @@ async function main(): Promise<void> {
     throw new UsageError(`Cannot read the follow-ups in ${values.followups}: ${(err as Error).message}`);
   }
 
-  const temporary = values.corpus !== undefined && values.index === undefined;
-  const indexDir = temporary ? fs.mkdtempSync(path.join(os.tmpdir(), 'coverage-followups-')) : values.index;
-  const { config } = startup({ corpusDir: values.corpus, indexDir });
+  const { embedder, index, dispose } = await openEvalIndex({ corpus: values.corpus, index: values.index, quiet: values.json });
   try {
-    const embedder = await loadEmbedder(config.embeddingModel);
-    if (values.corpus !== undefined || values.index === undefined) {
-      const { articles } = loadCorpus(config.corpusDir);
-      if (indexStatus(config.indexDir, articles, embedder.modelId).state !== 'fresh') {
-        if (!values.json) process.stderr.write(`building the index of ${articles.length} article(s) in ${config.indexDir}\n`);
-        await buildIndex({ articles, embedder, indexDir: config.indexDir });
-      }
-    }
-    const index = loadIndex(config.indexDir, embedder.modelId);
     let ranked: RankedPassage[] = [];
     const coverage = createCoverage({
       index,
@@ -121,7 +106,6 @@ async function main(): Promise<void> {
       const withContext = outcome(pair, await coverage.ask(pair.question, { previousQuestion: pair.previous }), ranked);
       rows.push({ pair, alone, withContext });
     }
-    index.close();
 
     const total = rows.length;
     const count = (pick: (r: (typeof rows)[number]) => boolean) => rows.filter(pick).length;
@@ -152,7 +136,7 @@ async function main(): Promise<void> {
       `${label.padEnd(22)}${pct(s.correct, total).padStart(8)}${pct(s.abstained, total).padStart(12)}${pct(s.goldFirst, gold).padStart(14)}`;
     process.stdout.write(
       [
-        `follow-ups ${path.basename(values.followups)}: ${total} pairs on ${index.manifest.articleCount} article(s), ${index.manifest.passageCount} passages (${path.basename(index.manifest.model)})`,
+        `follow-ups ${path.basename(values.followups)}: ${countOf(total, 'pair')} on ${countOf(index.manifest.articleCount, 'article')}, ${countOf(index.manifest.passageCount, 'passage')} (${path.basename(index.manifest.model)})`,
         `${''.padEnd(22)}${'right'.padStart(8)}${'abstained'.padStart(12)}${'gold top-1'.padStart(14)}`,
         line('follow-up alone', summary.alone),
         line('with previous question', summary.withContext),
@@ -160,7 +144,7 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    if (temporary && indexDir) fs.rmSync(indexDir, { recursive: true, force: true });
+    dispose();
   }
 }
 

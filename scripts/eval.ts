@@ -7,26 +7,18 @@
  * answerable and unanswerable questions, and whether every shown quote is the source text at its
  * offsets (checked against the corpus files when a corpus is given).
  *
- * Index: `--corpus` without `--index` builds a fresh index in a temporary folder; with `--index`
- * it (re)builds there when the index is missing or out of date (`--rebuild` forces it); `--index`
- * alone uses that index as it is; neither uses CORPUS_DIR / INDEX_DIR like `npm start`.
+ * Index: see scripts/eval/evalIndex.ts (`--corpus` alone: a temporary index; `--index`: built
+ * there when missing or out of date, `--rebuild` forces it).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_EXTRACTIVE } from '../src/answer/extractive.ts';
-import { exitWithError, parseCommandLine, startup, UsageError } from '../src/cli/runtime.ts';
-import { loadCorpus } from '../src/corpus/load.ts';
+import { exitWithError, parseCommandLine, UsageError } from '../src/cli/runtime.ts';
+import { openEvalIndex } from './eval/evalIndex.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
 import { abstentionCurve, summarize } from '../src/eval/metrics.ts';
 import { readQuestions } from '../src/eval/questions.ts';
 import { formatCurve, formatSummary } from '../src/eval/report.ts';
-import { buildIndex } from '../src/indexing/buildIndex.ts';
-import { loadEmbedder } from '../src/indexing/embedder.ts';
-import { indexStatus } from '../src/indexing/freshness.ts';
-import { DEFAULT_CHUNKING } from '../src/indexing/passages.ts';
-import { loadIndex } from '../src/search/loadIndex.ts';
-import { TOKENIZER_VERSION } from '../src/search/tokenize.ts';
 import { count } from '../src/plural.ts';
 
 const USAGE =
@@ -57,30 +49,13 @@ async function main(): Promise<void> {
     throw new UsageError(`Cannot read the questions in ${values.questions}: ${(err as Error).message}`);
   }
 
-  const temporary = values.corpus !== undefined && values.index === undefined;
-  const indexDir = temporary ? fs.mkdtempSync(path.join(os.tmpdir(), 'coverage-eval-')) : values.index;
-  const { config } = startup({ corpusDir: values.corpus, indexDir });
+  const { config, embedder, index, articles, buildMs, dispose } = await openEvalIndex({
+    corpus: values.corpus,
+    index: values.index,
+    rebuild: values.rebuild,
+    quiet: values.json,
+  });
   try {
-    const embedder = await loadEmbedder(config.embeddingModel);
-    // The corpus is read whenever one is in play: quotes are then checked against the source files.
-    const useCorpus = values.corpus !== undefined || values.index === undefined;
-    const articles = useCorpus ? loadCorpus(config.corpusDir).articles : undefined;
-    let buildMs: number | null = null;
-    if (articles) {
-      const status = indexStatus(config.indexDir, articles, embedder.modelId);
-      // The freshness check compares articles and model; chunking and tokenizer changes count too here.
-      const outdated = status.state === 'fresh' && indexOutdated(config.indexDir);
-      if (values.rebuild || status.state !== 'fresh' || outdated) {
-        if (!values.json) process.stderr.write(`building the index of ${count(articles.length, 'article')} in ${config.indexDir}\n`);
-        const t0 = performance.now();
-        await buildIndex({ articles, embedder, indexDir: config.indexDir });
-        buildMs = performance.now() - t0;
-      }
-    }
-    const index = loadIndex(config.indexDir, embedder.modelId);
-    if (!articles && indexOutdated(config.indexDir)) {
-      process.stderr.write('warning: the index was built with other chunking or tokenizer settings; pass --corpus to rebuild it\n');
-    }
     const sources = articles ? new Map(articles.map((a) => [a.id, a.body])) : undefined;
 
     const run = await evaluate({
@@ -99,7 +74,7 @@ async function main(): Promise<void> {
     const about = {
       questionsFile: values.questions,
       corpus: articles ? config.corpusDir : null,
-      index: values.index ?? (temporary ? null : config.indexDir),
+      index: values.index ?? (values.corpus !== undefined ? null : config.indexDir),
       model: index.manifest.model,
       articles: index.manifest.articleCount,
       passages: index.manifest.passageCount,
@@ -114,17 +89,8 @@ async function main(): Promise<void> {
       if (curve) process.stdout.write(`\n${formatCurve(curve, DEFAULT_EXTRACTIVE.minConfidence)}\n`);
     }
   } finally {
-    if (temporary && indexDir) fs.rmSync(indexDir, { recursive: true, force: true });
+    dispose();
   }
-}
-
-/** True when the index was made with other chunking or another tokenizer than this code's. */
-function indexOutdated(indexDir: string): boolean {
-  const index = loadIndex(indexDir);
-  return (
-    JSON.stringify(index.manifest.chunking) !== JSON.stringify(DEFAULT_CHUNKING) ||
-    index.lexical.tokenizerVersion !== TOKENIZER_VERSION
-  );
 }
 
 main().catch(exitWithError);

@@ -105,7 +105,7 @@ async function followFeeds(urls: string[], config: Config, timeoutMs: number): P
     try {
       const fetched = await fetchLimited(url, { ...DEFAULT_FETCH_LIMITS, timeoutMs }, { userAgent: FEED_USER_AGENT });
       const feed = parseFeed(decodeText(fetched.bytes, fetched.charset));
-      check = `${feed.title ? `"${feed.title}", ` : ''}${feed.items.length} item(s) now`;
+      check = `${feed.title ? `"${feed.title}", ` : ''}${count(feed.items.length, 'item')} now`;
     } catch (err) {
       if (!(err instanceof ImportProblem)) throw err;
       check = `warning: it could not be read now (${err.message}); it is followed anyway and tried at every poll`;
@@ -115,7 +115,7 @@ async function followFeeds(urls: string[], config: Config, timeoutMs: number): P
     process.stdout.write(`Following ${url} (${check}).\n`);
   }
   process.stdout.write(
-    `The followed list is ${path.join(config.feedStateDir, FOLLOWED_FILE)}; npm start polls it with FEEDS every ${config.feedPollMinutes} minute(s).\n`,
+    `The followed list is ${path.join(config.feedStateDir, FOLLOWED_FILE)}; npm start polls it with FEEDS every ${count(config.feedPollMinutes, 'minute')}.\n`,
   );
 }
 

@@ -203,7 +203,7 @@ it('npm run add -- --follow adds a feed that the terminal session follows and an
   fs.cpSync(CORPUS_DIR, env.CORPUS_DIR, { recursive: true });
   const followed = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
   expect(followed.code, followed.stderr).toBe(0);
-  expect(followed.stdout).toContain(`Following ${web.url('/tram.xml')} ("Transit Desk", 1 item(s) now).`);
+  expect(followed.stdout).toContain(`Following ${web.url('/tram.xml')} ("Transit Desk", 1 item now).`);
   const fetches = requestsTo('/tram.xml').length;
   const again = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
   expect(again.stdout).toContain(`Already following ${web.url('/tram.xml')}.`);
