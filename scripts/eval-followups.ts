@@ -17,7 +17,7 @@ import type { Answer } from '../src/answer/types.ts';
 import { exitWithError, parseCommandLine, UsageError } from '../src/cli/runtime.ts';
 import { openEvalIndex } from './eval/evalIndex.ts';
 import { count as countOf } from '../src/plural.ts';
-import { containsAnswer } from '../src/eval/questions.ts';
+import { containsAnswer, readJsonLines } from '../src/eval/questions.ts';
 import type { RankedPassage } from '../src/search/retriever.ts';
 
 const USAGE =
@@ -43,17 +43,11 @@ interface Outcome {
 }
 
 function readPairs(file: string): FollowUpPair[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line, i) => {
-      const pair = JSON.parse(line) as FollowUpPair;
-      if (typeof pair.previous !== 'string' || typeof pair.question !== 'string' || !Array.isArray(pair.answers)) {
-        throw new Error(`${file}:${i + 1}: expected {"id", "previous", "question", "answers": [...]}`);
-      }
-      return pair;
-    });
+  return readJsonLines<FollowUpPair>(file, (pair) => {
+    if (typeof pair.previous !== 'string' || typeof pair.question !== 'string' || !Array.isArray(pair.answers)) {
+      throw new Error('expected {"id", "previous", "question", "answers": [...]}');
+    }
+  });
 }
 
 function outcome(pair: FollowUpPair, answer: Answer, ranked: RankedPassage[]): Outcome {

@@ -16,21 +16,36 @@ export interface EvalQuestion {
   stale?: string[];
 }
 
-export function readQuestions(file: string): EvalQuestion[] {
+/**
+ * The non-empty lines of a JSONL file, each parsed and checked by `check` (which throws a message
+ * for a bad line); errors name the file and line.
+ */
+export function readJsonLines<T>(file: string, check: (value: T) => void): T[] {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      const q = JSON.parse(l) as EvalQuestion;
-      if (typeof q.question !== 'string' || !(q.answers === null || Array.isArray(q.answers))) {
-        throw new Error(`${file}:${i + 1}: expected {"id", "question", "answers": [..] | null}`);
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, n }) => {
+      try {
+        const value = JSON.parse(line) as T;
+        check(value);
+        return value;
+      } catch (err) {
+        throw new Error(`${file}:${n}: ${(err as Error).message}`);
       }
-      if (q.now !== undefined && (typeof q.now !== 'string' || dayAsTime(q.now) === undefined)) {
-        throw new Error(`${file}:${i + 1}: "now" must be a day, YYYY-MM-DD`);
-      }
-      return q;
     });
+}
+
+export function readQuestions(file: string): EvalQuestion[] {
+  return readJsonLines<EvalQuestion>(file, (q) => {
+    if (typeof q.question !== 'string' || !(q.answers === null || Array.isArray(q.answers))) {
+      throw new Error('expected {"id", "question", "answers": [..] | null}');
+    }
+    if (q.now !== undefined && (typeof q.now !== 'string' || dayAsTime(q.now) === undefined)) {
+      throw new Error('"now" must be a day, YYYY-MM-DD');
+    }
+  });
 }
 
 const normalise = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DiscordEmulator } from '../support/discord-emulator/index.ts';
-import { CORPUS_DIR, OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
+import { CORPUS_DIR, REPO_ROOT, tempDir } from '../support/paths.ts';
+import { sandboxEnv } from '../support/cli.ts';
 
 let discord: DiscordEmulator;
 let child: ChildProcess | undefined;
@@ -31,14 +32,7 @@ it('npm start runs the bot until SIGTERM, building the index first', async () =>
     cwd: REPO_ROOT,
     env: {
       ...process.env,
-      DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.restBase,
-      CORPUS_DIR,
-      INDEX_DIR: path.join(dir, 'index'),
-      EMBEDDING_MODEL: OFFLINE_MODEL,
-      FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
-      QUESTION_LOG: path.join(dir, 'questions.jsonl'),
+      ...sandboxEnv(dir, { corpusDir: CORPUS_DIR, discord }),
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,8 +15,8 @@ import { FEED_USER_AGENT } from '../../src/corpus/feeds/follower.ts';
 import { DiscordEmulator } from '../support/discord-emulator/index.ts';
 import { atomFeed, ConditionalFeed, HARBOUR } from '../support/feeds.ts';
 import { articlePage, startTestWebServer, type TestWebServer } from '../support/http-server.ts';
-import { runCli, startCli } from '../support/cli.ts';
-import { CORPUS_DIR, OFFLINE_MODEL, REPO_ROOT, tempDir } from '../support/paths.ts';
+import { runCli, sandboxEnv, startCli } from '../support/cli.ts';
+import { CORPUS_DIR, REPO_ROOT, tempDir } from '../support/paths.ts';
 
 const QUESTION = HARBOUR.question;
 const { original: ORIGINAL, corrected: CORRECTED, page: harbourPage, entry: harbourEntry } = HARBOUR;
@@ -78,16 +78,9 @@ function startBot() {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
-      DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.restBase,
-      CORPUS_DIR: corpusDir,
-      INDEX_DIR: path.join(dir, 'index'),
-      EMBEDDING_MODEL: OFFLINE_MODEL,
-      FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
+      ...sandboxEnv(dir, { corpusDir, discord }),
       FEEDS: ['/feed.xml', '/broken.xml', '/malformed.xml', '/slow.xml'].map((p) => web.url(p)).join(','),
       FEED_POLL_MINUTES: '0.02', // 1.2 s
-      FEED_STATE_DIR: path.join(dir, 'feeds'),
       LOG_LEVEL: 'debug',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -193,14 +186,8 @@ it('follows the feeds while npm start runs: new article, 304, correction, failin
 
 it('npm run add -- --follow adds a feed that the terminal session follows and answers from', async () => {
   const base = path.join(dir, 'terminal');
-  const env = {
-    DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
-    CORPUS_DIR: path.join(base, 'corpus'),
-    INDEX_DIR: path.join(base, 'index'),
-    FEED_STATE_DIR: path.join(base, 'feeds'),
-    FEED_POLL_MINUTES: '0.02',
-  };
-  fs.cpSync(CORPUS_DIR, env.CORPUS_DIR, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...sandboxEnv(base, { corpusDir: path.join(base, 'corpus') }), FEED_POLL_MINUTES: '0.02' };
+  fs.cpSync(CORPUS_DIR, env.CORPUS_DIR!, { recursive: true });
   const followed = await runCli('add.ts', ['--follow', web.url('/tram.xml')], env);
   expect(followed.code, followed.stderr).toBe(0);
   expect(followed.stdout).toContain(`Following ${web.url('/tram.xml')} ("Transit Desk", 1 item now).`);

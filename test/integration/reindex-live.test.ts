@@ -7,7 +7,7 @@ import { LiveCoverage } from '../../src/answer/liveCoverage.ts';
 import type { Embedder } from '../../src/indexing/embedder.ts';
 import { reindex } from '../../src/indexing/reindex.ts';
 import { CURRENT_FILE, FILES } from '../../src/search/indexLayout.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { runCli, sandboxEnv, startCli } from '../support/cli.ts';
 import { OFFLINE_MODEL, tempDir } from '../support/paths.ts';
 import { offlineEmbedder } from '../support/seedIndex.ts';
 
@@ -162,7 +162,7 @@ describe('npm start (terminal)', () => {
     const corpusDir = path.join(dir, 'start', 'corpus');
     const indexDir = path.join(dir, 'start', 'index');
     generateBenchCorpus(corpusDir, 8);
-    const child = startCli('start.ts', [], { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+    const child = startCli('start.ts', [], { ...sandboxEnv(path.join(dir, 'start'), { corpusDir }), INDEX_DIR: indexDir });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d) => (out += d));

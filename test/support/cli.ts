@@ -1,7 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from './paths.ts';
+import { OFFLINE_MODEL, REPO_ROOT } from './paths.ts';
 
+/**
+ * The environment of a `npm start` child kept inside `dir`: no .env file, its own index and logs
+ * (feedback, questions, feed state), the suite's model; Discord when an emulator is given.
+ */
+export function sandboxEnv(
+  dir: string,
+  options: { corpusDir: string; discord?: { token: string; restBase: string } },
+): NodeJS.ProcessEnv {
+  return {
+    DOTENV_CONFIG_PATH: path.join(dir, 'no.env'),
+    DISCORD_TOKEN: options.discord?.token ?? '',
+    ...(options.discord ? { DISCORD_API_URL: options.discord.restBase } : {}),
+    CORPUS_DIR: options.corpusDir,
+    INDEX_DIR: path.join(dir, 'index'),
+    EMBEDDING_MODEL: OFFLINE_MODEL,
+    FEEDBACK_LOG: path.join(dir, 'feedback.jsonl'),
+    QUESTION_LOG: path.join(dir, 'questions.jsonl'),
+    FEED_STATE_DIR: path.join(dir, 'feeds'),
+  };
+}
 
 export interface CliResult {
   code: number | null;
