@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EXTRACTIVE } from '../src/answer/extractive.ts';
+import { defaultReaderModel } from '../src/answer/reader/model.ts';
 import { exitWithError, parseCommandLine, UsageError } from '../src/cli/runtime.ts';
 import { openEvalIndex } from './eval/evalIndex.ts';
 import { evaluate } from '../src/eval/evaluate.ts';
@@ -58,12 +59,14 @@ async function main(): Promise<void> {
   try {
     const sources = articles ? new Map(articles.map((a) => [a.id, a.body])) : undefined;
 
+    const minConfidence = config.minAnswerConfidence ?? readerThreshold(embedder);
     const run = await evaluate({
       index,
       embedder,
       questions,
       sourceOf: sources ? (id) => sources.get(id) : undefined,
       curve: values.curve,
+      extractive: { ...DEFAULT_EXTRACTIVE, minConfidence },
     });
     const summary = summarize(run.results);
     const curve = run.unthresholded ? abstentionCurve(run.unthresholded, CURVE_THRESHOLDS) : undefined;
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
       model: index.manifest.model,
       articles: index.manifest.articleCount,
       passages: index.manifest.passageCount,
-      minConfidence: DEFAULT_EXTRACTIVE.minConfidence,
+      minConfidence,
       buildMs,
     };
     if (values.json) {
@@ -86,11 +89,17 @@ async function main(): Promise<void> {
     } else {
       const title = `eval ${path.basename(values.questions)} on ${count(about.articles, 'article')}, ${count(about.passages, 'passage')} (${path.basename(about.model)})`;
       process.stdout.write(`${formatSummary(summary, title)}\n`);
-      if (curve) process.stdout.write(`\n${formatCurve(curve, DEFAULT_EXTRACTIVE.minConfidence)}\n`);
+      if (curve) process.stdout.write(`\n${formatCurve(curve, minConfidence)}\n`);
     }
   } finally {
     dispose();
   }
+}
+
+/** The threshold the committed reader model chose for this embedder (with or without word vectors). */
+function readerThreshold(embedder: { words?: unknown }): number {
+  const model = defaultReaderModel();
+  return (embedder.words && model.vectors ? model.vectors : model.lexical).minConfidence;
 }
 
 main().catch(exitWithError);

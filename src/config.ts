@@ -73,11 +73,27 @@ const logLevel = z
     return found;
   });
 
+/** A probability: a number from 0 to 1, or unset (undefined). */
+const probability = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: 'custom', message: `must be a number from 0 to 1, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const envSchema = z.object({
   CORPUS_DIR: optionalText,
   INDEX_DIR: optionalText,
   EMBEDDING_MODEL: optionalText,
   LOG_LEVEL: logLevel,
+  MIN_ANSWER_CONFIDENCE: probability,
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake,
@@ -164,6 +180,11 @@ export interface Config {
   /** `glove-6b-100d` (the embedded model, default), a Hugging Face hub id or a local Transformers.js folder. */
   embeddingModel: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Abstain when the reader's probability that its best quote answers is below this; undefined:
+   * the threshold chosen by the training script (src/answer/reader/model.json).
+   */
+  minAnswerConfidence?: number;
   discord: {
     token?: string;
     applicationId?: string;
@@ -219,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     indexDir: path.resolve(cwd, e.INDEX_DIR ?? 'data/index'),
     embeddingModel: e.EMBEDDING_MODEL ?? DEFAULT_EMBEDDING_MODEL,
     logLevel: e.LOG_LEVEL,
+    minAnswerConfidence: e.MIN_ANSWER_CONFIDENCE,
     discord: {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,

@@ -5,10 +5,13 @@ import { Retriever, type RankedPassage } from '../search/retriever.ts';
 import { wordRarity } from '../search/wordRarity.ts';
 import { splitSentences } from '../indexing/sentences.ts';
 import type { AskOptions, Coverage, CoverageStats, LatestArticle, SourcePassage } from './coverage.ts';
-import { abstention, DEFAULT_EXTRACTIVE, extractiveAnswer, type ExtractiveOptions } from './extractive.ts';
+import { abstention, composeAnswer, DEFAULT_EXTRACTIVE, type ExtractiveOptions } from './extractive.ts';
 import { combineFollowUp } from './followUp.ts';
+import { defaultReaderModel, type ReaderModel } from './reader/model.ts';
+import { read, type Reading, type ReaderResources } from './reader/reader.ts';
+import type { RetrievedPassage } from '../search/types.ts';
 import { validateQuestion } from './question.ts';
-import { applyRecency, timeProblemAnswer } from './recency.ts';
+import { applyRecency, retrievalStrength, timeProblemAnswer, type CitationStrength } from './recency.ts';
 import { timeScope, type CoverageSpan } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
@@ -16,7 +19,17 @@ import { verifyCitations } from './verify.ts';
 /** How many articles "the newest on a topic" lists by default. */
 const LATEST_ARTICLES = 5;
 /** How many retrieved passages the answer is chosen from. */
-const PASSAGES_PER_ANSWER = 8;
+export const PASSAGES_PER_ANSWER = 8;
+
+/**
+ * How much a question word weighs: by how rare it is in English and in this coverage (the
+ * corpus' own statistics alone mislead while it is small). Words the coverage lacks count as seen once.
+ */
+export function termWeightFor(index: LoadedIndex): (term: string) => number {
+  const rareIdf = index.lexical.idfForDocumentFrequency(1);
+  wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  return (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
+}
 
 export interface CoverageLogger {
   error(obj: object, msg: string): void;
@@ -24,7 +37,7 @@ export interface CoverageLogger {
 
 /** Writes an answer from passages (e.g. a language model); gets the extractive answer to fall back on. */
 export interface AnswerWriter {
-  write(question: string, passages: import('../search/types.ts').RetrievedPassage[], fallback: Answer): Promise<Answer>;
+  write(question: string, passages: RetrievedPassage[], fallback: Answer): Promise<Answer>;
 }
 
 export interface CoverageOptions {
@@ -33,6 +46,8 @@ export interface CoverageOptions {
   log: CoverageLogger;
   writer?: AnswerWriter;
   extractive?: ExtractiveOptions;
+  /** The reader's fitted model (default: the committed src/answer/reader/model.json). */
+  readerModel?: ReaderModel;
   /**
    * For evaluation only: sees every question's ranked passages, at least `depth` of them (the
    * answer is still chosen from the first PASSAGES_PER_ANSWER).
@@ -49,11 +64,7 @@ export function createCoverage(options: CoverageOptions): Coverage {
   const retriever = new Retriever(index);
   retriever.prepareDates(); // every question is read against its time of asking
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
-  // A question word weighs by how rare it is in English and in this coverage: the corpus' own
-  // statistics alone mislead while it is small. Words the coverage lacks count as seen once.
-  const rareIdf = index.lexical.idfForDocumentFrequency(1);
-  const termWeight = (term: string) => wordRarity(term) + (index.lexical.idf(term) || rareIdf);
-  wordRarity('the'); // loads the word-frequency table now, not during the first question (~0.4 s)
+  const resources: ReaderResources = { termWeight: termWeightFor(index), words: embedder.words, model: options.readerModel ?? defaultReaderModel() };
   // The coverage's first and last days, and its article dates in order (to count a period's articles).
   const sortedDays = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
   const span: CoverageSpan = { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] };
@@ -98,18 +109,23 @@ function showable(answer: Answer, extractive: Answer): Answer {
       options.observe?.retrieved(searchText, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
       const extractiveOptions = options.extractive ?? DEFAULT_EXTRACTIVE;
-      let extractive = extractiveAnswer(focus, passages, termWeight, extractiveOptions);
+      let reading = read(focus, passages, resources);
+      let extractive = composeAnswer(reading, extractiveOptions);
       if (extractive.abstained && followUp?.fallbackFocus) {
-        extractive = extractiveAnswer(followUp.fallbackFocus, passages, termWeight, extractiveOptions);
+        reading = read(followUp.fallbackFocus, passages, resources);
+        extractive = composeAnswer(reading, extractiveOptions);
       }
-      // A language model reads the follow-up and the question it follows as they were asked.
+      // A language model reads the follow-up and the question it follows as they were asked, and
+      // the passages in the reader's order: the one answering best first.
       const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
-      const answer = writer ? await writer.write(writtenFor, passages, extractive) : extractive;
-      const shown = applyRecency(showable(answer, extractive), { scope, passages });
+      const answer = writer ? await writer.write(writtenFor, byReading(passages, reading), extractive) : extractive;
+      // Recency reorders among the quotes that answer: by the reader's probability where it gave one.
+      const retrievalOrder = retrievalStrength(passages);
+      const strength: CitationStrength = (c, i) => c.score ?? retrievalOrder(c, i);
+      const shown = applyRecency(showable(answer, extractive), { scope, passages, strength });
       if (!followUp) return shown;
       return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
     },
-
     async latest(topic: string, askOptions?: AskOptions & { limit?: number }): Promise<LatestArticle[]> {
       const question = validateQuestion(topic);
       const scope = { ...timeScope(question, askOptions?.now ?? new Date(), span), latest: 'explicit' as const };
@@ -159,4 +175,14 @@ function lowerBound(days: string[], day: string, after: boolean): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Passages ordered by their best sentence's reader score (ties and unread passages keep retrieval order). */
+export function byReading<P extends RetrievedPassage>(passages: P[], reading: Reading): P[] {
+  const best = new Map<P, number>();
+  for (const c of reading.candidates) if (!best.has(c.passage as P)) best.set(c.passage as P, c.logit);
+  return passages
+    .map((p, i) => ({ p, i, s: best.get(p) ?? -Infinity }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.p);
 }

@@ -13,6 +13,14 @@ export interface Citation {
   end: number;
   /** Shown before the quote when it is from another day than the first quote ("Earlier, on March 3"). */
   label?: string;
+  /**
+   * The reader's probability (0-1) that this quote answers the question; set by the extractive
+   * answer. Later stages (e.g. ordering by date) may reorder among quotes that answer.
+   */
+  score?: number;
+  /** When the reader is sure which words answer: their offsets into the article body, inside [start, end). */
+  answerStart?: number;
+  answerEnd?: number;
 }
 
 export type AnswerMode = 'extractive' | 'llm';
@@ -33,8 +41,8 @@ export interface Answer {
   /** Set when the answer fell back (e.g. the language model timed out); shown to the user. */
   note?: string;
   /**
-   * How much of the question the best quote (read with its neighbouring sentences) covers, from 0
-   * to 1; the extractive answer abstains below its threshold. Set by the extractive answer, also
+   * The reader's calibrated probability that its best quote answers the question (0-1); the
+   * extractive answer abstains below MIN_ANSWER_CONFIDENCE. Set by the extractive answer, also
    * when it abstains; absent when there was nothing to judge.
    */
   confidence?: number;

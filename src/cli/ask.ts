@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     return;
   }
   const answer = await coverage.ask(positionals.join(' '), { now });
-  process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : `${formatAnswerForTerminal(answer)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : `${formatAnswerForTerminal(answer, { bold: process.stdout.isTTY })}\n`);
 }
 
 /** Answers each line of a JSONL file with the model and index loaded once; bad lines get an error line. */

@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createCoverage } from '../answer/coverageService.ts';
+import { DEFAULT_EXTRACTIVE } from '../answer/extractive.ts';
 import { createLlmAnswerer } from '../answer/llm/index.ts';
 import type { Coverage } from '../answer/coverage.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -30,7 +31,8 @@ export async function openCoverage(config: Config, log: Logger, embedder?: Embed
   const index = loaded ?? loadIndex(config.indexDir, modelIdentity(config.embeddingModel));
   // With a language model configured, answers are written by it; every quote is still verified.
   const writer = config.llm ? createLlmAnswerer(config.llm, log) : undefined;
-  return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log, writer });
+  const extractive = { ...DEFAULT_EXTRACTIVE, minConfidence: config.minAnswerConfidence };
+  return createCoverage({ index, embedder: embedder ?? (await loadEmbedder(config.embeddingModel)), log, writer, extractive });
 }
 
 /** Errors a user can act on are printed as one clear message; anything else with its stack. */

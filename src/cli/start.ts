@@ -75,7 +75,7 @@ async function terminalSession(coverage: LiveCoverage, questionLog: QuestionLog,
     if (line.trim() === '') break;
     try {
       const answer = await coverage.ask(line, { now: new Date() });
-      process.stdout.write(`${formatAnswerForTerminal(answer)}\n\n`);
+      process.stdout.write(`${formatAnswerForTerminal(answer, { bold: process.stdout.isTTY })}\n\n`);
       await questionLog
         .record({ question: answer.question, answered: !answer.abstained, source: 'terminal' })
         .catch((err: unknown) => log.warn({ err }, 'could not write the question log'));

@@ -107,6 +107,25 @@ function blockQuote(raw: string): string {
     .join('\n');
 }
 
+/** The answer's words as offsets into the quote, when the reader marked them. */
+function answerRange(c: Citation): [number, number] | undefined {
+  if (c.answerStart === undefined || c.answerEnd === undefined) return undefined;
+  const a = c.answerStart - c.start;
+  const b = c.answerEnd - c.start;
+  return a >= 0 && b > a && b <= c.quote.length ? [a, b] : undefined;
+}
+
+/** A block quote with the words that answer in bold (what of them a shortened quote still holds). */
+function blockQuoteMarked(raw: string, range: [number, number] | undefined): string {
+  if (!range || range[0] >= raw.length || raw.slice(range[0], range[1]).includes('\n')) return blockQuote(raw);
+  const end = Math.min(range[1], raw.length);
+  const marked = `${escapeMarkdown(raw.slice(0, range[0]))}**${escapeMarkdown(raw.slice(range[0], end))}**${escapeMarkdown(raw.slice(end))}`;
+  return marked
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
 /** A URL safe inside a masked link's parentheses. */
 function linkTarget(url: string): string {
   return url.replace(/[()<>\s]/g, (c) => encodeURIComponent(c));
@@ -132,7 +151,7 @@ function citationField(c: Citation, quoteBudget: number): APIEmbedField {
   // A quote from another day than the first one says so above it ("Earlier, on March 3:").
   const label = c.label ? `*${fitEscaped(c.label, 100)}:*\n` : '';
   const room = Math.min(quoteBudget, DISCORD_LIMITS.embedFieldValue - label.length - (meta ? meta.length + 1 : 0));
-  const quote = fitRendered(c.quote, room, blockQuote) ?? blockQuote('…');
+  const quote = fitRendered(c.quote, room, (raw) => blockQuoteMarked(raw, answerRange(c))) ?? blockQuote('…');
   return { name, value: `${label}${meta ? `${quote}\n${meta}` : quote}` };
 }
 

@@ -5,7 +5,7 @@
 import type { SourcePassage } from '../answer/coverage.ts';
 import type { Citation } from '../answer/types.ts';
 import { citationFieldName, type SourceView } from './format.ts';
-import { ELLIPSIS, unescapeMarkdown } from './text.ts';
+import { ELLIPSIS, unescapeMarkdown, URL_PATTERN } from './text.ts';
 
 export interface VerifiedSources {
   views: SourceView[];
@@ -64,9 +64,18 @@ export interface ShownQuote {
 }
 
 /** The quote text back out of a field value: the `> ` lines, unescaped, without a shortening ellipsis. */
+/** The line without unescaped "**" bold markers (URLs, shown unescaped, are left as they are). */
+function withoutBold(line: string): string {
+  return line
+    .split(URL_PATTERN)
+    .map((part, i) => (i % 2 === 0 ? part.replace(/(?<!\\)\*\*/g, '') : part))
+    .join('');
+}
+
 export function quoteFromFieldValue(value: string): string {
   const lines = value.split('\n').filter((line) => line.startsWith('> ')).map((line) => line.slice(2));
-  const text = lines.map(unescapeMarkdown).join('\n');
+  // The answer's words may be bold (unescaped "**"): the quote itself is the text without them.
+  const text = lines.map((line) => unescapeMarkdown(withoutBold(line))).join('\n');
   return text.endsWith(ELLIPSIS) ? text.slice(0, -ELLIPSIS.length) : text;
 }
 

@@ -8,7 +8,7 @@
  * Markdown inside it is not interpreted, so it is not escaped; it is sent as `<URL>`, which
  * Discord shows as the bare link, so that an escape right after it cannot join the link.
  */
-const URL_PATTERN = /(https?:\/\/[^\s<]+[^<.,:;"')\]\s])/g;
+export const URL_PATTERN = /(https?:\/\/[^\s<]+[^<.,:;"')\]\s])/g;
 
 function escapeInline(text: string): string {
   return text.replace(/[\\*_~`|[\]<@]/g, '\\$&');

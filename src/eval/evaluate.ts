@@ -18,12 +18,16 @@ export interface QuestionResult {
   question: string;
   answerable: boolean;
   abstained: boolean;
-  /** The extractive answer's coverage score (what the abstention threshold is applied to). */
+  /** The reader's P(answers) (what the abstention threshold is applied to). */
   confidence: number | null;
   /** Answerable, not abstained, and one of the first TOP_QUOTES shown quotes holds an accepted answer. */
   correct: boolean;
+  /** Same, in the first shown quote. */
+  correctFirst: boolean;
   /** Same, over every shown quote. */
   correctAnyQuote: boolean;
+  /** Answerable, not abstained, and no shown quote holds an accepted answer. */
+  wrongQuotes: boolean;
   /** 1-based rank of the first retrieved passage that contains an accepted answer (null: not in the top RANK_DEPTH). */
   answerRank: number | null;
   /** The question names the article that holds its answer (`doc_id`). */
@@ -131,7 +135,9 @@ export function score(
     abstained: answer.abstained,
     confidence: answer.confidence ?? null,
     correct: answerable && !answer.abstained && quotes.slice(0, TOP_QUOTES).some((c) => holdsAnswer(c.quote)),
+    correctFirst: answerable && !answer.abstained && quotes.length > 0 && holdsAnswer(quotes[0]!.quote),
     correctAnyQuote: answerable && !answer.abstained && quotes.some((c) => holdsAnswer(c.quote)),
+    wrongQuotes: answerable && !answer.abstained && !quotes.some((c) => holdsAnswer(c.quote)),
     answerRank,
     hasGold: q.doc_id !== undefined,
     goldRank,

@@ -6,8 +6,12 @@ export interface EvalSummary {
   unanswerable: number;
   /** Answerable questions with an accepted answer in one of the first three shown quotes. */
   answeredCorrectly: number | null;
+  /** Answerable questions whose first shown quote holds an accepted answer. */
+  answeredFirstQuote: number | null;
   /** Same, in any shown quote. */
   answeredCorrectlyAnyQuote: number | null;
+  /** Answerable questions answered with quotes none of which holds an accepted answer. */
+  wrongQuotesShown: number | null;
   /** Answerable questions the bot abstained on. */
   wronglyAbstained: number | null;
   /** Unanswerable questions the bot abstained on. */
@@ -73,7 +77,9 @@ export function summarize(results: QuestionResult[]): EvalSummary {
     answerable: answerable.length,
     unanswerable: unanswerable.length,
     answeredCorrectly: ratio(answerable.filter((r) => r.correct).length, answerable.length),
+    answeredFirstQuote: ratio(answerable.filter((r) => r.correctFirst).length, answerable.length),
     answeredCorrectlyAnyQuote: ratio(answerable.filter((r) => r.correctAnyQuote).length, answerable.length),
+    wrongQuotesShown: ratio(answerable.filter((r) => r.wrongQuotes).length, answerable.length),
     wronglyAbstained: ratio(answerable.filter((r) => r.abstained).length, answerable.length),
     abstainedUnanswerable: ratio(unanswerable.filter((r) => r.abstained).length, unanswerable.length),
     answerPassage: rankMetrics(answerable.map((r) => r.answerRank)),
@@ -106,6 +112,8 @@ export interface CurvePoint {
   threshold: number;
   /** Answerable questions answered correctly (first three quotes) at this threshold. */
   answeredCorrectly: number | null;
+  /** ... with the answer in the first quote. */
+  answeredFirstQuote: number | null;
   wronglyAbstained: number | null;
   abstainedUnanswerable: number | null;
 }
@@ -121,6 +129,7 @@ export function abstentionCurve(unthresholded: QuestionResult[], thresholds: num
   return thresholds.map((t) => ({
     threshold: t,
     answeredCorrectly: ratio(answerable.filter((r) => !abstains(r, t) && r.correct).length, answerable.length),
+    answeredFirstQuote: ratio(answerable.filter((r) => !abstains(r, t) && r.correctFirst).length, answerable.length),
     wronglyAbstained: ratio(answerable.filter((r) => abstains(r, t)).length, answerable.length),
     abstainedUnanswerable: ratio(unanswerable.filter((r) => abstains(r, t)).length, unanswerable.length),
   }));

@@ -23,9 +23,11 @@ export function formatSummary(s: EvalSummary, title: string): string {
   ];
   if (s.answerable > 0) {
     rows.push(
+      ['answered correctly (answer in 1st quote)', pct(s.answeredFirstQuote)],
       ['answered correctly (answer in first 3 quotes)', pct(s.answeredCorrectly)],
       ['answered correctly (any quote)', pct(s.answeredCorrectlyAnyQuote)],
       ['answerable but abstained', pct(s.wronglyAbstained)],
+      ['answered with wrong quotes (none holds the answer)', pct(s.wrongQuotesShown)],
       ...rankRows('answer passage', s.answerPassage),
       ...rankRows('gold article passage', s.goldPassage),
     );
@@ -43,10 +45,10 @@ export function formatSummary(s: EvalSummary, title: string): string {
 }
 
 export function formatCurve(points: CurvePoint[], current: number): string {
-  const header = 'threshold  answered correctly  answerable abstained  unanswerable abstained';
+  const header = 'threshold  right in 1st quote  right in first 3  answerable abstained  unanswerable abstained';
   const lines = points.map((p) => {
     const mark = Math.abs(p.threshold - current) < 1e-9 ? '  <- current' : '';
-    return `${p.threshold.toFixed(2).padStart(9)}  ${pct(p.answeredCorrectly).padStart(18)}  ${pct(p.wronglyAbstained).padStart(20)}  ${pct(p.abstainedUnanswerable).padStart(22)}${mark}`;
+    return `${p.threshold.toFixed(2).padStart(9)}  ${pct(p.answeredFirstQuote).padStart(17)}  ${pct(p.answeredCorrectly).padStart(16)}  ${pct(p.wronglyAbstained).padStart(20)}  ${pct(p.abstainedUnanswerable).padStart(22)}${mark}`;
   });
-  return ['abstention trade-off (threshold on the answer\'s confidence)', header, ...lines].join('\n');
+  return ["abstention trade-off (threshold on the reader's P(answers), MIN_ANSWER_CONFIDENCE)", header, ...lines].join('\n');
 }

@@ -30,10 +30,25 @@ describe('npm run ask', () => {
     expect(out.abstained).toBe(false);
     const body = loadCorpus(CORPUS_DIR).articles[0]!.body;
     for (const c of out.citations) {
-      expect(Object.keys(c).sort()).toEqual(['articleId', 'date', 'end', 'n', 'passageId', 'quote', 'start', 'title', 'url'].sort());
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['articleId', 'date', 'end', 'n', 'passageId', 'quote', 'start', 'title', 'url', 'score']));
       expect(body.slice(c.start, c.end)).toBe(c.quote);
+      expect(c.score).toBeGreaterThan(0);
+      expect(c.score).toBeLessThanOrEqual(1);
     }
     expect(out.citations[0].quote).toContain('Lavrov');
+  });
+
+  it('--json marks the words that answer with answerStart/answerEnd, offsets into the article body', async () => {
+    const result = await runCli('ask.ts', ['--json', '--index', indexDir, 'Who did Marco Rubio speak with on the phone?']);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    const first = out.citations[0];
+    const body = loadCorpus(CORPUS_DIR).articles[0]!.body;
+    expect(first.answerStart).toBeGreaterThanOrEqual(first.start);
+    expect(first.answerEnd).toBeLessThanOrEqual(first.end);
+    expect(body.slice(first.answerStart, first.answerEnd)).toBe('Russian Foreign Minister Sergey Lavrov');
+    // The quote itself stays the whole verbatim sentence.
+    expect(body.slice(first.start, first.end)).toBe(first.quote);
   });
 
   it('prints a readable answer with sources in the terminal', async () => {

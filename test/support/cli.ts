@@ -54,3 +54,8 @@ export function runCli(entry: string, args: string[], env: NodeJS.ProcessEnv = {
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Runs a script under scripts/ to completion (same way as an entry point) and collects its output. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(path.join('../../scripts', script), args, env);
+}

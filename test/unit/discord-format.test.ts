@@ -404,3 +404,19 @@ describe('insightsMessage', () => {
     expect(limitViolations(msg)).toEqual([]);
   });
 });
+
+describe('answer span', () => {
+  it('shows the words that answer in bold inside the quote, and the Sources view still reads the quote back', () => {
+    const quote = 'Saudi Arabia will hold a summit between Trump and Putin in Riyadh, the ministry said.';
+    const at = quote.indexOf('Riyadh');
+    const c = citation(1, quote, { start: 50, end: 50 + quote.length, answerStart: 50 + at, answerEnd: 50 + at + 'Riyadh'.length });
+    const field = answerMessage(answer([c]), 'a1').embeds[0]!.fields![0]!;
+    expect(field.value).toContain('**Riyadh**');
+    expect(quoteFromFieldValue(field.value)).toBe(quote);
+  });
+
+  it('leaves the quote plain when no span is marked', () => {
+    const field = answerMessage(answer([citation(1, 'Rubio spoke with Lavrov.')]), 'a1').embeds[0]!.fields![0]!;
+    expect(field.value).not.toContain('**');
+  });
+});

@@ -51,15 +51,15 @@ describe('score', () => {
 });
 
 const result = (over: Partial<QuestionResult>): QuestionResult => ({
-  id: 'x', question: 'q', answerable: true, abstained: false, confidence: 0.5, correct: false, correctAnyQuote: false,
+  id: 'x', question: 'q', answerable: true, abstained: false, confidence: 0.5, correct: false, correctFirst: false, correctAnyQuote: false, wrongQuotes: false,
   answerRank: null, hasGold: false, goldRank: null, firstQuoteRight: false, firstQuoteStale: false, firstQuoteGold: false, quotes: 1, verbatimQuotes: 1, quoteChars: 100, ms: 1, ...over,
 });
 
 describe('summarize', () => {
   it('reports answer, abstention, rank and faithfulness rates over the right questions', () => {
     const s = summarize([
-      result({ correct: true, correctAnyQuote: true, answerRank: 1, hasGold: true, goldRank: 1 }),
-      result({ answerRank: 7, hasGold: true, goldRank: 3 }),
+      result({ correct: true, correctFirst: true, correctAnyQuote: true, answerRank: 1, hasGold: true, goldRank: 1 }),
+      result({ answerRank: 7, hasGold: true, goldRank: 3, wrongQuotes: true }),
       result({ abstained: true, quotes: 0, verbatimQuotes: 0, quoteChars: 0 }),
       result({ answerable: false, abstained: true, quotes: 0, verbatimQuotes: 0, quoteChars: 0 }),
       result({ answerable: false }),
@@ -67,6 +67,8 @@ describe('summarize', () => {
     expect(s).toMatchObject({ questions: 5, answerable: 3, unanswerable: 2, abstainedUnanswerable: 0.5, quotesShown: 3, quotesVerbatim: 1 });
     expect(s.answeredCorrectly).toBeCloseTo(1 / 3);
     expect(s.wronglyAbstained).toBeCloseTo(1 / 3);
+    expect(s.answeredFirstQuote).toBeCloseTo(1 / 3);
+    expect(s.wrongQuotesShown).toBeCloseTo(1 / 3);
     expect(s.answerPassage).toMatchObject({ n: 3, recallAt1: 1 / 3, recallAt5: 1 / 3, recallAt10: 2 / 3 });
     expect(s.answerPassage!.mrr).toBeCloseTo((1 + 1 / 7) / 3);
     expect(s.goldPassage).toMatchObject({ n: 2, recallAt1: 0.5, recallAt5: 1 });
@@ -77,7 +79,7 @@ describe('abstentionCurve', () => {
   it('abstains below each threshold', () => {
     const curve = abstentionCurve(
       [
-        result({ confidence: 0.9, correct: true }),
+        result({ confidence: 0.9, correct: true, correctFirst: true }),
         result({ confidence: 0.2, correct: true }),
         result({ answerable: false, confidence: 0.4 }),
         result({ answerable: false, confidence: 0.1 }),
@@ -85,9 +87,9 @@ describe('abstentionCurve', () => {
       [0, 0.3, 0.5],
     );
     expect(curve).toEqual([
-      { threshold: 0, answeredCorrectly: 1, wronglyAbstained: 0, abstainedUnanswerable: 0 },
-      { threshold: 0.3, answeredCorrectly: 0.5, wronglyAbstained: 0.5, abstainedUnanswerable: 0.5 },
-      { threshold: 0.5, answeredCorrectly: 0.5, wronglyAbstained: 0.5, abstainedUnanswerable: 1 },
+      { threshold: 0, answeredCorrectly: 1, answeredFirstQuote: 0.5, wronglyAbstained: 0, abstainedUnanswerable: 0 },
+      { threshold: 0.3, answeredCorrectly: 0.5, answeredFirstQuote: 0.5, wronglyAbstained: 0.5, abstainedUnanswerable: 0.5 },
+      { threshold: 0.5, answeredCorrectly: 0.5, answeredFirstQuote: 0.5, wronglyAbstained: 0.5, abstainedUnanswerable: 1 },
     ]);
   });
 

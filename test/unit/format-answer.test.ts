@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnswerForTerminal } from '../../src/cli/formatAnswer.ts';
+import { answerToJson, formatAnswerForTerminal } from '../../src/cli/formatAnswer.ts';
 import type { Answer, Citation } from '../../src/answer/types.ts';
 
 const cite = (n: number, articleId: string, extra: Partial<Citation> = {}): Citation => ({
@@ -35,5 +35,31 @@ describe('the terminal answer', () => {
   it('an abstention has no Sources list', () => {
     const text = formatAnswerForTerminal({ ...answer([]), abstained: true, answer: "The coverage doesn't answer that." });
     expect(text).toBe("The coverage doesn't answer that.");
+  });
+});
+
+const quote = 'Saudi Arabia will hold a summit between Trump and Putin in Riyadh, the ministry said.';
+const at = 100 + quote.indexOf('Riyadh');
+const spanAnswer: Answer = {
+  question: 'Where will Trump and Putin meet?',
+  abstained: false,
+  answer: `“${quote}” [1]`,
+  citations: [
+    { n: 1, quote, articleId: 'seed', title: 'Call', date: '2025-02-15', url: null, passageId: 3, start: 100, end: 100 + quote.length, score: 0.8, answerStart: at, answerEnd: at + 6 },
+  ],
+  mode: 'extractive',
+  droppedQuotes: 0,
+};
+
+describe('terminal answers', () => {
+  it('bolds the words that answer when the terminal shows bold, and prints the plain quote otherwise', () => {
+    const bold = formatAnswerForTerminal(spanAnswer, { bold: true });
+    expect(bold).toContain('\u001b[1mRiyadh\u001b[22m');
+    expect(formatAnswerForTerminal(spanAnswer)).toContain(`“${quote}” [1]`);
+  });
+
+  it('--json carries the reader score and the answer offsets', () => {
+    const json = answerToJson(spanAnswer) as { citations: Array<Record<string, unknown>> };
+    expect(json.citations[0]).toMatchObject({ score: 0.8, answerStart: at, answerEnd: at + 6, start: 100 });
   });
 });

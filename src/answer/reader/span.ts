@@ -1,0 +1,44 @@
+import type { Span } from '../../indexing/sentences.ts';
+import { answerItems } from './answerTypes.ts';
+import { contentWords, type QuestionAnalysis } from './question.ts';
+
+const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+
+/**
+ * The words of `sentence` that answer the question: the thing of the asked-for kind (a name, a
+ * date, an amount, a reason clause) that is not the question's own words, nearest to where the
+ * sentence matches the question. Undefined when the question's kind is open ("what did they
+ * say") or the sentence holds no such thing. Offsets are relative to `sentence`.
+ */
+export function answerSpan(question: QuestionAnalysis, sentence: string): Span | undefined {
+  if (question.kind === 'other') return undefined;
+  const items = answerItems(question.kind, sentence, question.lowerWords);
+  if (items.length === 0) return undefined;
+  // Where the question's words are in the sentence: the answer is usually close to them.
+  const anchors: number[] = [];
+  for (const m of sentence.matchAll(WORD)) {
+    const [w] = contentWords(m[0]);
+    if (w && question.terms.has(w.term)) anchors.push(m.index! + m[0].length / 2);
+  }
+  // Nearest to the middle of the question's words in the sentence: one stray match far away
+  // (a verb repeated later) does not pull the span to another name.
+  const centre = anchors.length === 0 ? 0 : anchors.reduce((a, b) => a + b, 0) / anchors.length;
+  let best = items[0]!;
+  let bestDistance = Infinity;
+  for (const item of items) {
+    const mid = (item.start + item.end) / 2;
+    const d = Math.abs(centre - mid);
+    if (d < bestDistance) {
+      best = item;
+      bestDistance = d;
+    }
+  }
+  if (question.kind === 'reason') {
+    // A reason is the clause its cue word opens, to the end of the sentence or the next comma.
+    const rest = sentence.slice(best.start);
+    const stop = /[,;:]|\.\s*$|\.$/.exec(rest.slice(best.end - best.start));
+    const end = stop ? best.end + stop.index : sentence.length;
+    return { start: best.start, end: Math.max(best.end, end) };
+  }
+  return best;
+}

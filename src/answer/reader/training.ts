@@ -1,0 +1,211 @@
+import type { WordVectors } from '../../indexing/wordVectors.ts';
+import type { RetrievedPassage } from '../../search/types.ts';
+import { containsAnswer } from '../../eval/questions.ts';
+import { answerKind } from './answerTypes.ts';
+import { candidateSentences } from './candidates.ts';
+import { addRelativeFeatures, candidateFeatures, LEXICAL_FEATURES, VECTOR_FEATURES, type Features } from './features.ts';
+import { fitLogistic, fitLogisticSigned, foldsByGroup, type Example } from './fit.ts';
+import { logit, sigmoid, type LogisticModel, type ReaderModel, type ReaderVariant } from './model.ts';
+import { analyzeQuestion, type TermWeight } from './question.ts';
+import { answerLevelFeatures, ANSWER_FEATURES, type ScoredCandidate } from './reader.ts';
+import { answerSpan } from './span.ts';
+
+/** One training question, read: its candidates' features and whether each holds an answer. */
+export interface ReadQuestion {
+  id: string;
+  /** The article it is about: cross-validation folds never split one. */
+  group: string;
+  /** Which training set it came from, for per-set figures. */
+  set: string;
+  answerable: boolean;
+  candidates: Array<{ features: Features; label: 0 | 1; articleId: string; rank: number; spanHit: boolean | null }>;
+}
+
+/** Reads one training question's retrieved passages into candidates with labels. */
+export function readForTraining(
+  q: { id: string; question: string; answers: string[] | null },
+  group: string,
+  set: string,
+  passages: RetrievedPassage[],
+  termWeight: TermWeight,
+  words?: WordVectors,
+): ReadQuestion {
+  const question = analyzeQuestion(q.question, termWeight, answerKind);
+  const ctx = { question, topScore: Math.max(0, ...passages.map((p) => p.score)), words };
+  const holds = (text: string) => (q.answers ?? []).some((a) => containsAnswer(text, a));
+  const sentences = candidateSentences(passages);
+  const features = sentences.map((c) => candidateFeatures(ctx, c));
+  addRelativeFeatures(features);
+  const candidates = sentences.map((c, i) => {
+    const label: 0 | 1 = q.answers && holds(c.text) ? 1 : 0;
+    // Whether the span the reader would mark holds an answer (null: it would mark none).
+    const span = answerSpan(question, c.text);
+    const spanText = span ? c.text.slice(span.start, span.end) : undefined;
+    const spanHit = spanText === undefined ? null : label === 1 && (q.answers ?? []).some((a) => containsAnswer(spanText, a) || containsAnswer(a, spanText));
+    return { features: features[i]!, label, articleId: c.passage.articleId, rank: c.rank, spanHit };
+  });
+  return { id: q.id, group, set, answerable: q.answers !== null, candidates };
+}
+
+export interface TrainOptions {
+  folds: number;
+  /** Train the word-vector variant too (the questions were read with word vectors). */
+  vectors: boolean;
+  /** Wrongly abstained answerable questions allowed at the suggested threshold (cross-validated). */
+  maxWronglyAbstained: number;
+  trainedWith: string;
+}
+
+export interface CurveRow {
+  threshold: number;
+  answeredFirst: number;
+  answeredTop3: number;
+  wronglyAbstained: number;
+  unanswerableAbstained: number | null;
+}
+
+export interface TrainReport {
+  variant: 'lexical' | 'vectors';
+  questions: number;
+  candidates: number;
+  /** Per set, out of fold: the right sentence first / in the first three, with no threshold. */
+  bySet: Record<string, { answerable: number; unanswerable: number; first: number; top3: number; curve: CurveRow[] }>;
+  suggestedMinConfidence: number;
+  spanMinProbability: number;
+}
+
+/** The direction each P(answers) input must push: coverage up, missing names down. */
+const ANSWER_SIGNS: Record<string, 1 | -1> = {
+  topLogit: 1,
+  gap: 1,
+  sentCov: 1,
+  ctxCov: 1,
+  passCov: 1,
+  softCov: 1,
+  softCtx: 1,
+  kindItem: 1,
+  entityMissing: -1,
+  entityMissingAny: -1,
+  entityMissingCtx: -1,
+  missingMax: -1,
+  kindMissing: -1,
+};
+
+const THRESHOLDS = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
+
+function scoredList(q: ReadQuestion, model: LogisticModel): ScoredCandidate[] {
+  const list = q.candidates.map(
+    (c) =>
+      ({ features: c.features, logit: logit(model, c.features), probability: 0, rank: c.rank, passage: { articleId: c.articleId }, label: c.label, spanHit: c.spanHit }) as unknown as ScoredCandidate & {
+        label: 0 | 1;
+        spanHit: boolean | null;
+      },
+  );
+  return list.sort((a, b) => b.logit - a.logit || a.rank - b.rank);
+}
+
+/** Fits one variant with k-fold cross-validation by article; returns the variant fitted on everything and the out-of-fold figures. */
+function trainVariant(data: ReadQuestion[], features: readonly string[], options: TrainOptions, name: 'lexical' | 'vectors') {
+  const folds = foldsByGroup(data.map((q) => q.group), options.folds);
+  const rowsOf = (qs: ReadQuestion[]): Example[] =>
+    qs.flatMap((q) => q.candidates.map((c) => ({ x: c.features, y: c.label, group: q.group, question: q.id })));
+  // Out-of-fold candidate scores, so the P(answers) model learns on scores like those it will see.
+  const oof = new Map<string, ReturnType<typeof scoredList>>();
+  for (let f = 0; f < options.folds; f++) {
+    const train = data.filter((q) => folds.get(q.group) !== f);
+    const test = data.filter((q) => folds.get(q.group) === f);
+    if (test.length === 0) continue;
+    const model = fitLogistic(rowsOf(train), features);
+    for (const q of test) oof.set(q.id, scoredList(q, model));
+  }
+  const answerRows = (qs: ReadQuestion[]): Example[] =>
+    qs.flatMap((q) => {
+      const list = oof.get(q.id)!;
+      if (list.length === 0) return [];
+      return [{ x: answerLevelFeatures(list), y: (list[0] as unknown as { label: 0 | 1 }).label, group: q.group, question: q.id }];
+    });
+  const pAnswer = new Map<string, number>();
+  for (let f = 0; f < options.folds; f++) {
+    const train = data.filter((q) => folds.get(q.group) !== f);
+    const test = data.filter((q) => folds.get(q.group) === f);
+    if (test.length === 0) continue;
+    const model = fitLogisticSigned(answerRows(train), ANSWER_FEATURES, ANSWER_SIGNS);
+    for (const row of answerRows(test)) pAnswer.set(row.question, sigmoid(logit(model, row.x)));
+  }
+
+  const bySet: TrainReport['bySet'] = {};
+  for (const set of [...new Set(data.map((q) => q.set))].sort()) {
+    const qs = data.filter((q) => q.set === set);
+    const ans = qs.filter((q) => q.answerable);
+    const un = qs.filter((q) => !q.answerable);
+    const labels = (q: ReadQuestion) => (oof.get(q.id) ?? []).map((c) => (c as unknown as { label: number }).label);
+    const first = (q: ReadQuestion) => labels(q)[0] === 1;
+    const top3 = (q: ReadQuestion) => labels(q).slice(0, 3).includes(1);
+    const p = (q: ReadQuestion) => pAnswer.get(q.id) ?? 0;
+    const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
+    bySet[set] = {
+      answerable: ans.length,
+      unanswerable: un.length,
+      first: share(ans.filter(first).length, ans.length),
+      top3: share(ans.filter(top3).length, ans.length),
+      curve: THRESHOLDS.map((t) => ({
+        threshold: t,
+        answeredFirst: share(ans.filter((q) => p(q) >= t && first(q)).length, ans.length),
+        answeredTop3: share(ans.filter((q) => p(q) >= t && top3(q)).length, ans.length),
+        wronglyAbstained: share(ans.filter((q) => p(q) < t).length, ans.length),
+        unanswerableAbstained: un.length === 0 ? null : share(un.filter((q) => p(q) < t).length, un.length),
+      })),
+    };
+  }
+
+  // The suggested threshold: the highest at which, in every training set, the share of
+  // answerable questions abstained (out of fold) stays within the allowance; an easy set must
+  // not set it for a hard one.
+  let suggested = THRESHOLDS[0]!;
+  for (const [i, t] of THRESHOLDS.entries()) {
+    if (Object.values(bySet).every((s) => s.answerable === 0 || s.curve[i]!.wronglyAbstained <= options.maxWronglyAbstained)) suggested = t;
+  }
+  // Mark the answer span from the P(answers) where, out of fold, at least 3 in 4 marked spans hold the answer.
+  let spanMin = 1.01;
+  for (const t of [...THRESHOLDS].reverse()) {
+    // Every question (unanswerable ones too) whose best sentence would get a span at this threshold.
+    const spans = data
+      .filter((q) => (pAnswer.get(q.id) ?? 0) >= t && oof.get(q.id)?.[0])
+      .map((q) => oof.get(q.id)![0] as unknown as { spanHit: boolean | null })
+      .filter((c) => c.spanHit !== null);
+    if (spans.length < 20) continue;
+    const hits = spans.filter((c) => c.spanHit === true).length;
+    if (hits / spans.length >= 0.75) spanMin = t;
+    else break;
+  }
+
+  const answerable = data.filter((q) => q.answerable);
+  const candidate = fitLogistic(rowsOf(data), features);
+  const answer = fitLogisticSigned(answerRows(data), ANSWER_FEATURES, ANSWER_SIGNS);
+  const variant: ReaderVariant = { candidate, answer, spanMinProbability: spanMin, minConfidence: suggested };
+  const report: TrainReport = {
+    variant: name,
+    questions: data.length,
+    candidates: data.reduce((n, q) => n + q.candidates.length, 0),
+    bySet,
+    suggestedMinConfidence: suggested,
+    spanMinProbability: spanMin,
+  };
+  return { variant, report };
+}
+
+export function trainReader(data: ReadQuestion[], options: TrainOptions): { model: ReaderModel; reports: TrainReport[] } {
+  const lexical = trainVariant(data, LEXICAL_FEATURES, options, 'lexical');
+  const vectors = options.vectors ? trainVariant(data, [...LEXICAL_FEATURES, ...VECTOR_FEATURES], options, 'vectors') : undefined;
+  const reports = [lexical.report, ...(vectors ? [vectors.report] : [])];
+  return {
+    model: {
+      version: 1,
+      trainedWith: options.trainedWith,
+      lexical: lexical.variant,
+      ...(vectors ? { vectors: vectors.variant } : {}),
+      crossValidation: reports,
+    },
+    reports,
+  };
+}
