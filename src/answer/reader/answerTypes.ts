@@ -17,17 +17,19 @@ const PLACE_NOUNS = 'country|countries|city|cities|town|state|states|nation|prov
 const DATE_NOUNS = 'year|years|month|day|date|decade|century|time|period|week|season|era';
 const AMOUNT_NOUNS =
   'percentage|percent|pct|number|amount|proportion|share|price|prices|cost|rate|rates|value|total|sum|level|figure|size|height|length|' +
-  'population|volume|output|production|profit|loss|revenue|revenues|sales|earnings|dividend|debt|deficit|surplus|budget|capacity|tonnes|tons|barrels';
+  'population|volume|output|production|profit|loss|revenue|revenues|sales|earnings|dividend|debt|deficit|surplus|budget|capacity|tonnes|tons|barrels|' +
+  'discount|premium|stake|fee|fine|wage|salary|tax|tariff|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation';
 
 export function answerKind(question: string): AnswerKind {
   const q = question.toLowerCase();
-  if (/\bhow (many|much|long|far|old|large|big|tall|high|often|fast|heavy|deep)\b/.test(q)) return 'amount';
+  if (/\bhow (many|much|long|far|old|large|big|tall|high|often|fast|heavy|deep|steep|sharp|severe|low|wide|small)\b/.test(q)) return 'amount';
   if (new RegExp(`\\b(what|which)\\s+(\\w+\\s+){0,2}(${AMOUNT_NOUNS})\\b`).test(q)) return 'amount';
   if (/\bwhen\b/.test(q) || new RegExp(`\\b(what|which|in what|in which)\\s+(${DATE_NOUNS})\\b`).test(q)) return 'date';
   if (/\bwhy\b|\bwhat (caused|led to|prompted|made|drove|triggered)\b|\bwhat (is|was|were|are) the (reason|cause)/.test(q)) return 'reason';
   if (/\bwhere\b/.test(q) || new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${PLACE_NOUNS})\\b`).test(q)) return 'place';
   if (/\b(who|whom|whose)\b/.test(q) || new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${PERSON_NOUNS})\\b`).test(q)) return 'person';
-  if (/\b(what|which)\s+(\w+\s+)?(company|companies|firm|bank|group|organi[sz]ation|agency|party|team|club|university|newspaper|country|name|unit|subsidiary|airline|ship|brand)\b/.test(q)) return 'name';
+  if (/\bwhat (is|was|are|were) the names? of\b/.test(q)) return 'name';
+  if (/\b(what|which)\s+(\w+\s+)?(company|companies|firm|firms|bank|banks|group|organi[sz]ation|agency|party|team|club|university|newspaper|country|name|unit|subsidiary|airline|ship|brand|body|council|committee|exchange|union|brokerage|broker|insurer|lender|carrier|maker|producer|manufacturer|chipmaker|automaker|carmaker|refiner|utility|network|aircraft|plane|planes|missile|product|program|programme|plan|index|currency|fund|market|court|ministry|department|official|rival|partner|buyer|bidder|suitor|unit|division|concern|venture|newspaper|magazine|paper)\b/.test(q)) return 'name';
   return 'other';
 }
 
@@ -71,8 +73,10 @@ export function answerItems(kind: AnswerKind, sentence: string, questionWords: S
       push(REASON_RE);
       break;
     case 'person':
+      push(NAME_RE, (m) => m.index! > 0 && !sentenceStartOnly(sentence, m) && personLike(sentence, m));
+      break;
     case 'name':
-      push(NAME_RE, (m) => m.index! > 0 && !sentenceStartOnly(sentence, m));
+      push(NAME_RE, (m) => m.index! > 0 && !sentenceStartOnly(sentence, m) && !TIME_NAME.test(m[0]));
       break;
     case 'place':
       push(NAME_RE, (m) => m.index! > 0 && PLACE_CUE.test(sentence.slice(Math.max(0, m.index! - 12), m.index!)));
@@ -81,6 +85,59 @@ export function answerItems(kind: AnswerKind, sentence: string, questionWords: S
       break;
   }
   return spans;
+}
+
+// Capitalised words that are not people: times, organisations' and places' common words.
+const TIME_NAME = /^(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|august|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?$/i;
+const NOT_PERSON_WORD =
+  /^(?:the|a|an|and|of|in|reuters|u\.s\.|u\.k\.|corp|corporation|inc|co|ltd|plc|ag|sa|nv|bv|spa|group|bank|banks|association|board|commission|ministry|department|party|council|committee|exchange|fund|union|federal|national|international|government|company|companies|securities|trust|holdings|industries|oil|petroleum|energy|airlines?|motors?|chemical|steel|electric|financial|capital|savings|loan|court|house|senate|congress|parliament|agency|office|authority|institute|university|organisation|organization|news|times|street|market|markets|exchange|treasury|reserve|central|state|states|republic|kingdom|city|river|gulf|sea|north|south|east|west|northern|southern|eastern|western|european|american|british|french|german|japanese|soviet|chinese|arab|opec|ec|gatt|imf)$/i;
+const PERSON_TITLE =
+  /\b(?:mr|mrs|ms|dr|sir|lord|president|premier|minister|chancellor|secretary|chairman|chairwoman|governor|senator|sen|rep|representative|judge|justice|ombudsman|spokesman|spokeswoman|director|executive|officer|chief|head|leader|king|queen|prince|general|gen|ambassador|envoy|commissioner|economist|analyst|businessman|negotiator|mayor|prosecutor|president-elect|candidate)\.?\s+$/i;
+
+/**
+ * A run of capitalised words that names a person: after a title ("Prime Minister Branko
+ * Mikulic", "businessman Donald Dixon"), or two or more words none of which is a time, an
+ * organisation's or a place's common word, or one such word followed by "said", "told" or a comma.
+ */
+function personLike(sentence: string, m: RegExpMatchArray): boolean {
+  const words = m[0].split(/\s+/);
+  if (words.every((w) => TIME_NAME.test(w) || NOT_PERSON_WORD.test(w))) return false;
+  if (PERSON_TITLE.test(sentence.slice(Math.max(0, m.index! - 40), m.index!))) return true;
+  if (words.some((w) => NOT_PERSON_WORD.test(w) || TIME_NAME.test(w))) return false;
+  if (words.length >= 2) return true;
+  return /^\s*(?:,|said|says|told|who)\b/.test(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 8));
+}
+
+/** What an amount is counted in, as far as a question and an answer need to agree on it. */
+export type AmountUnit = 'percent' | 'money' | 'duration' | 'distance' | 'count';
+
+const PERCENT_Q = /\b(?:rate|rates|percentage|percent|pct|proportion|discount|growth|inflation|yield|margin|share of|stake)\b/i;
+const DURATION_A = /\b(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b/i;
+const DISTANCE_A = /\b(?:miles?|km|kilomet(?:re|er)s?|met(?:re|er)s?|feet|foot|yards?)\b/i;
+const MONEY_Q =
+  /\b(?:price|prices|cost|costs|pay|paid|paying|worth|value|valued|offer|offered|offering|bid|fine|fined|loan|loans|debt|budget|sum|spend|spent|sell|sold|buy|bought|charge|fee|revenue|revenues|profit|profits|loss|losses|earnings|sales|dividend|invest|investment|money|capital|funds|credit|aid|salary|wage|wages|tax|owed|owe|borrow|raise|raised|dollars|dlrs)\b/i;
+const PERCENT_A = /%|\bpct\b|\bper ?cent\b|\bpercentage points?\b/i;
+const MONEY_A = /[$£€¥]|\b(?:dlrs?|dollars?|stg|sterling|yen|marks|francs|pounds|cents|lire|guilders|pesos|rupees|won|crowns|rand|riyals|dinars|ecus?)\b/i;
+
+/** The unit a "how much"/"what rate" question expects, when its words tell; "how many X" counts X. */
+export function expectedUnit(question: string): AmountUnit | undefined {
+  if (/\bhow long\b|\bfor how (?:many|much) (?:years|months|weeks|days)\b/i.test(question)) return 'duration';
+  if (/\bhow far\b|\b(?:range|distance)\b/i.test(question)) return 'distance';
+  if (/\bhow many (?:years|months|weeks|days|hours)\b/i.test(question)) return 'duration';
+  if (/\bhow many\b/i.test(question)) return 'count';
+  if (PERCENT_Q.test(question)) return 'percent';
+  if (MONEY_Q.test(question)) return 'money';
+  return undefined;
+}
+
+/** The unit of an amount found in a sentence (read with the few words after it). */
+export function unitOf(amount: string, after: string): AmountUnit {
+  const text = `${amount} ${after.slice(0, 20)}`;
+  if (PERCENT_A.test(text)) return 'percent';
+  if (MONEY_A.test(text)) return 'money';
+  if (DURATION_A.test(text)) return 'duration';
+  if (DISTANCE_A.test(text)) return 'distance';
+  return 'count';
 }
 
 /** A capitalised single word right after a quote mark or at a clause start carries no name. */

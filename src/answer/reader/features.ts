@@ -1,5 +1,7 @@
 import type { WordVectors } from '../../indexing/wordVectors.ts';
-import { answerItems } from './answerTypes.ts';
+import { answerItems, unitOf } from './answerTypes.ts';
+import type { Span } from '../../indexing/sentences.ts';
+import type { RetrievedPassage } from '../../search/types.ts';
 import type { CandidateSentence } from './candidates.ts';
 import { contentWords, hasEntity, type QuestionAnalysis, type Word } from './question.ts';
 
@@ -27,6 +29,23 @@ export const LEXICAL_FEATURES = [
   'rankLog', // log2(1 + passage rank)
   'lead', // the article's first sentence
   'lenLog', // log(1 + content words of the sentence) / 4
+  'unitMatch', // an amount in the sentence is in the unit the question expects (a rate: pct; a price: dlrs; "how many X": X)
+  'unitClash', // the sentence has amounts, none in the expected unit
+  'itemNear', // how close the nearest such thing is to a word of the question in the sentence (1 adjacent, 0 none)
+  'covKindMissing', // sentCov x kindMissing: a sentence that restates the question without what it asks for
+  'titleSentCov', // weighted share of the question's terms in the sentence and its article's title together
+  // kindItem for each kind of question: how much holding a name, a date ... counts depends on what was asked
+  'itemPerson',
+  'itemPlace',
+  'itemDate',
+  'itemAmount',
+  'itemName',
+  'itemReason',
+  'offsetLog', // log2(1 + where the sentence starts in its article, in 100s of characters): news answers early
+  'articleCov', // weighted share of the question's terms in all of the article's retrieved passages and its title
+  'articleRankLog', // log2(1 + rank of the article's best passage)
+  'articleCovGap', // articleCov minus the best articleCov among the candidates
+  'residualCov', // share of the question's terms that the title lacks found in the sentence: what this sentence adds to the story's gist
   // Against the other candidates of the same question (the model scores one sentence at a time):
   'sentCovGap', // sentCov minus the best sentCov among the candidates
   'ctxCovGap', // ctxCov minus the best ctxCov
@@ -40,6 +59,7 @@ export const RELATIVE_FEATURES: Partial<Record<FeatureName, FeatureName>> = {
   ctxCovGap: 'ctxCov',
   covItemGap: 'covItem',
   phraseGap: 'phrase',
+  articleCovGap: 'articleCov',
   softCovGap: 'softCov',
   softCtxGap: 'softCtx',
 };
@@ -79,6 +99,19 @@ export interface FeatureContext {
   questionVectors?: Map<string, Float32Array | undefined>;
   /** Per passage, each sentence's best similarity to each question word (this question's). */
   similarities?: WeakMap<object, Array<Map<string, number>>>;
+  /** Per article among the passages: the terms of its retrieved passages and title, and its best rank (see `withArticles`). */
+  articles?: Map<string, { terms: Set<string>; rank: number }>;
+}
+
+/** Adds what the article-level features need: each article's retrieved text, read as one. */
+export function withArticles(ctx: FeatureContext, passages: RetrievedPassage[]): FeatureContext {
+  const articles = new Map<string, { terms: Set<string>; rank: number }>();
+  passages.forEach((p, rank) => {
+    let a = articles.get(p.articleId);
+    if (!a) articles.set(p.articleId, (a = { terms: new Set(contentWords(p.title).map((w) => w.term)), rank }));
+    for (const w of contentWords(p.text)) a.terms.add(w.term);
+  });
+  return { ...ctx, articles };
 }
 
 function coverage(question: QuestionAnalysis, present: Set<string>): number {
@@ -139,6 +172,44 @@ const passageTerms = new WeakMap<object, Set<string>>();
 const sentenceWords = new WeakMap<object, Word[][]>();
 
 
+const titleTermSets = new WeakMap<object, Set<string>>();
+function titleTerms(passage: { title: string }): Set<string> {
+  let terms = titleTermSets.get(passage);
+  if (!terms) titleTermSets.set(passage, (terms = new Set(contentWords(passage.title).map((w) => w.term))));
+  return terms;
+}
+
+/** Weighted share of the question's terms missing from `title` that `present` holds (0 when the title has them all). */
+function residualCoverage(q: QuestionAnalysis, present: Set<string>, title: Set<string>): number {
+  let total = 0;
+  let covered = 0;
+  for (const [t, w] of q.terms) {
+    if (title.has(t)) continue;
+    total += w;
+    if (present.has(t)) covered += w;
+  }
+  return total === 0 ? 0 : covered / total;
+}
+
+const WORD_RE = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+
+/** 1 / (1 + d / 30) for the distance d in characters between an item and the nearest question word outside it. */
+function nearness(q: QuestionAnalysis, sentence: string, items: Span[]): number {
+  const anchors: number[] = [];
+  for (const m of sentence.matchAll(WORD_RE)) {
+    const [w] = contentWords(m[0]);
+    if (w && q.terms.has(w.term)) anchors.push(m.index!);
+  }
+  let best = Infinity;
+  for (const item of items) {
+    for (const a of anchors) {
+      if (a >= item.start && a < item.end) continue;
+      best = Math.min(best, a < item.start ? item.start - a : a - item.end);
+    }
+  }
+  return best === Infinity ? 0 : 1 / (1 + best / 30);
+}
+
 export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Features {
   const q = ctx.question;
   let perSentence = sentenceWords.get(c.passage);
@@ -158,6 +229,7 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
   }
 
   const sentCov = coverage(q, sentTerms);
+  const article = ctx.articles?.get(c.passage.articleId);
   let missingMax = 0;
   for (const [t, w] of q.terms) if (!passTerms.has(t)) missingMax = Math.max(missingMax, w);
   const entityShare = (present: Set<string>) => {
@@ -167,7 +239,19 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
     return missing / q.entities.size;
   };
   const kindKnown = q.kind === 'other' ? 0 : 1;
-  const kindItem = kindKnown && answerItems(q.kind, c.text, q.lowerWords).length > 0 ? 1 : 0;
+  const items = kindKnown ? answerItems(q.kind, c.text, q.lowerWords) : [];
+  const kindItem = items.length > 0 ? 1 : 0;
+  let unitMatch = 0;
+  let unitClash = 0;
+  if (q.kind === 'amount' && q.unit && items.length > 0) {
+    const matches = (span: Span) => {
+      const after = c.text.slice(span.end, span.end + 25);
+      return unitOf(c.text.slice(span.start, span.end), after) === q.unit;
+    };
+    unitMatch = items.some(matches) ? 1 : 0;
+    unitClash = unitMatch ? 0 : 1;
+  }
+  const itemNear = items.length > 0 ? nearness(q, c.text, items) : 0;
   const kindItemCtx = kindKnown && !kindItem && answerItems(q.kind, c.context, q.lowerWords).length > 0 ? 1 : 0;
   const novel = sentWords.filter((w) => !q.terms.has(w.term)).length;
   const novelty = sentWords.length === 0 ? 0 : novel / sentWords.length;
@@ -200,6 +284,21 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
     rankLog: Math.log2(1 + c.rank),
     lead: c.lead ? 1 : 0,
     lenLog: Math.log(1 + sentWords.length) / 4,
+    unitMatch,
+    unitClash,
+    itemNear,
+    covKindMissing: kindKnown && !kindItem ? sentCov : 0,
+    titleSentCov: coverage(q, new Set([...sentTerms, ...titleTerms(c.passage)])),
+    itemPerson: q.kind === 'person' ? kindItem : 0,
+    itemPlace: q.kind === 'place' ? kindItem : 0,
+    itemDate: q.kind === 'date' ? kindItem : 0,
+    itemAmount: q.kind === 'amount' ? kindItem : 0,
+    itemName: q.kind === 'name' ? kindItem : 0,
+    itemReason: q.kind === 'reason' ? kindItem : 0,
+    offsetLog: Math.log2(1 + (c.passage.start + c.sentences[c.i]!.start) / 100),
+    articleCov: article ? coverage(q, article.terms) : coverage(q, passTerms),
+    articleRankLog: Math.log2(1 + (article?.rank ?? c.rank)),
+    residualCov: residualCoverage(q, sentTerms, titleTerms(c.passage)),
   };
   if (ctx.words) {
     ctx.similarities ??= new WeakMap();

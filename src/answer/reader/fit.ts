@@ -8,6 +8,8 @@ export interface Example {
   group: string;
   /** Rows of one question, for per-question measures. */
   question: string;
+  /** How much the row counts in the fit (default 1): evens out training sets of unequal size. */
+  weight?: number;
 }
 
 /**
@@ -33,8 +35,9 @@ export function fitLogistic(rows: Example[], features: readonly string[], l2 = 1
       let s = 0;
       for (let j = 0; j <= d; j++) s += w[j]! * z[j]!;
       const p = 1 / (1 + Math.exp(-s));
-      const r = p - rows[i]!.y;
-      const v = p * (1 - p);
+      const weight = rows[i]!.weight ?? 1;
+      const r = weight * (p - rows[i]!.y);
+      const v = weight * p * (1 - p);
       for (let j = 0; j <= d; j++) {
         g[j]! += r * z[j]!;
         const vz = v * z[j]!;
@@ -115,4 +118,103 @@ export function fitLogisticSigned(rows: Example[], features: readonly string[], 
     }
     kept = kept.filter((f) => !wrong.includes(f));
   }
+}
+
+/**
+ * A conditional logit (a softmax over each question's candidates): the weights that make the
+ * candidates holding the answer the likeliest among their own question's candidates. It learns
+ * to rank, not to judge a sentence alone: a question whose every candidate shares its words
+ * teaches as much as one with a single good candidate. Rows of questions with no positive
+ * candidate carry no ranking information and are skipped. The bias is 0 (a softmax ignores it).
+ * Fitted by damped Newton steps with the all-candidates covariance as the curvature (always
+ * positive definite), halving a step that does not improve the objective. Deterministic.
+ */
+export function fitConditionalLogit(rows: Example[], features: readonly string[], l2 = 1, iterations = 40): LogisticModel {
+  const d = features.length;
+  const byQuestion = new Map<string, Example[]>();
+  for (const r of rows) {
+    let list = byQuestion.get(r.question);
+    if (!list) byQuestion.set(r.question, (list = []));
+    list.push(r);
+  }
+  const groups = [...byQuestion.values()].filter((g) => g.some((r) => r.y === 1) && g.length > 1);
+  const used = groups.flat();
+  const n = used.length;
+  const mean = new Array<number>(d).fill(0);
+  const std = new Array<number>(d).fill(0);
+  for (const r of used) for (let j = 0; j < d; j++) mean[j]! += (r.x[features[j]!] ?? 0) / Math.max(1, n);
+  for (const r of used) for (let j = 0; j < d; j++) std[j]! += ((r.x[features[j]!] ?? 0) - mean[j]!) ** 2 / Math.max(1, n);
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) > 1e-6 ? Math.sqrt(std[j]!) : 1;
+  const Z = groups.map((g) => ({ x: g.map((r) => features.map((f, j) => ((r.x[f] ?? 0) - mean[j]!) / std[j]!)), y: g.map((r) => r.y), weight: g[0]!.weight ?? 1 }));
+
+  const objective = (w: number[]): number => {
+    let total = 0;
+    for (const g of Z) {
+      const s = g.x.map((x) => x.reduce((acc, v, j) => acc + v * w[j]!, 0));
+      const max = Math.max(...s);
+      let all = 0;
+      let pos = 0;
+      s.forEach((v, i) => {
+        const e = Math.exp(v - max);
+        all += e;
+        if (g.y[i] === 1) pos += e;
+      });
+      total += g.weight * (Math.log(pos) - Math.log(all));
+    }
+    return total - (l2 / 2) * w.reduce((acc, v) => acc + v * v, 0);
+  };
+
+  let w = new Array<number>(d).fill(0);
+  let current = objective(w);
+  for (let it = 0; it < iterations; it++) {
+    const g = new Array<number>(d).fill(0);
+    const H = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (const grp of Z) {
+      const s = grp.x.map((x) => x.reduce((acc, v, j) => acc + v * w[j]!, 0));
+      const max = Math.max(...s);
+      const e = s.map((v) => Math.exp(v - max));
+      const all = e.reduce((a, b) => a + b, 0);
+      const pos = e.reduce((a, b, i) => a + (grp.y[i] === 1 ? b : 0), 0);
+      const meanAll = new Array<number>(d).fill(0);
+      const meanPos = new Array<number>(d).fill(0);
+      grp.x.forEach((x, i) => {
+        const pa = e[i]! / all;
+        const pp = grp.y[i] === 1 ? e[i]! / pos : 0;
+        for (let j = 0; j < d; j++) {
+          meanAll[j]! += pa * x[j]!;
+          meanPos[j]! += pp * x[j]!;
+        }
+      });
+      for (let j = 0; j < d; j++) g[j]! += grp.weight * (meanPos[j]! - meanAll[j]!);
+      grp.x.forEach((x, i) => {
+        const pa = (grp.weight * e[i]!) / all;
+        for (let j = 0; j < d; j++) {
+          const dj = pa * (x[j]! - meanAll[j]!);
+          const Hj = H[j]!;
+          for (let k = j; k < d; k++) Hj[k]! += dj * (x[k]! - meanAll[k]!);
+        }
+      });
+    }
+    for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) H[j]![k] = H[k]![j]!;
+    for (let j = 0; j < d; j++) {
+      g[j]! -= l2 * w[j]!;
+      H[j]![j]! += l2;
+    }
+    const step = solve(H, g);
+    let scale = 1;
+    let next = w.map((v, j) => v + step[j]!);
+    let value = objective(next);
+    while (value < current && scale > 1e-4) {
+      scale /= 2;
+      next = w.map((v, j) => v + scale * step[j]!);
+      value = objective(next);
+    }
+    if (value < current) break;
+    const change = Math.max(...step.map((v) => Math.abs(v * scale)));
+    w = next;
+    current = value;
+    if (change < 1e-6) break;
+  }
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  return { features: [...features], mean: mean.map(round), std: std.map(round), weights: w.map(round), bias: 0 };
 }

@@ -1,5 +1,5 @@
 import { tokenize } from '../../search/tokenize.ts';
-import type { AnswerKind } from './answerTypes.ts';
+import { expectedUnit, type AmountUnit, type AnswerKind } from './answerTypes.ts';
 
 /** How informative a (tokenized) term is; unknown terms should weigh the most. */
 export type TermWeight = (term: string) => number;
@@ -20,6 +20,8 @@ export interface QuestionAnalysis {
   pairs: Set<string>;
   /** What the question asks for. */
   kind: AnswerKind;
+  /** For an amount: what it is counted in, when the question's words tell (a rate, a price, "how many X"). */
+  unit: AmountUnit | undefined;
   /** The noun the wh-phrase asks about ("price" in "what price", "company" in "which company"). */
   focus: Word | undefined;
   /**
@@ -105,7 +107,9 @@ export function analyzeQuestion(question: string, termWeight: TermWeight, kindOf
     }
   }
   const lowerWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  return { text: question, words, terms, pairs, kind: kindOf(question), focus: findFocus(question), entities, lowerWords };
+  const kind = kindOf(question);
+  const unit = kind === 'amount' ? expectedUnit(question) : undefined;
+  return { text: question, words, terms, pairs, kind, unit, focus: findFocus(question), entities, lowerWords };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { WordVectors } from '../../indexing/wordVectors.ts';
 import type { RetrievedPassage } from '../../search/types.ts';
 import { answerKind } from './answerTypes.ts';
 import { candidateSentences, type CandidateSentence } from './candidates.ts';
-import { addRelativeFeatures, candidateFeatures, type FeatureContext, type Features } from './features.ts';
+import { addRelativeFeatures, candidateFeatures, withArticles, type FeatureContext, type Features } from './features.ts';
 import { defaultReaderModel, logit, sigmoid, type ReaderModel, type ReaderVariant } from './model.ts';
 import { analyzeQuestion, type QuestionAnalysis, type TermWeight } from './question.ts';
 
@@ -54,7 +54,8 @@ export function read(questionText: string, passages: RetrievedPassage[], resourc
     words: variant === model.vectors ? resources.words : undefined,
   };
   const candidates = candidateSentences(passages);
-  const features = candidates.map((c) => candidateFeatures(ctx, c));
+  const withArticle = withArticles(ctx, passages);
+  const features = candidates.map((c) => candidateFeatures(withArticle, c));
   addRelativeFeatures(features);
   const scored = candidates.map((c, i) => ({ ...c, features: features[i]!, logit: logit(variant.candidate, features[i]!), probability: 0 }));
   scored.sort((a, b) => b.logit - a.logit || a.rank - b.rank || a.i - b.i);
@@ -89,6 +90,11 @@ export function answerLevelFeatures(sorted: ScoredCandidate[]): Record<string, n
     kindItemCtx: f.kindItemCtx ?? 0,
     softCtx: f.softCtx ?? f.ctxCov ?? 0,
     retrievalTop: top.rank === 0 ? 1 : 0,
+    unitMatch: f.unitMatch ?? 0,
+    unitClash: f.unitClash ?? 0,
+    itemNear: f.itemNear ?? 0,
+    articleCov: f.articleCov ?? 0,
+    residualCov: f.residualCov ?? 0,
   };
 }
 

@@ -3,8 +3,8 @@ import type { RetrievedPassage } from '../../search/types.ts';
 import { containsAnswer } from '../../eval/questions.ts';
 import { answerKind } from './answerTypes.ts';
 import { candidateSentences } from './candidates.ts';
-import { addRelativeFeatures, candidateFeatures, LEXICAL_FEATURES, VECTOR_FEATURES, type Features } from './features.ts';
-import { fitLogistic, fitLogisticSigned, foldsByGroup, type Example } from './fit.ts';
+import { addRelativeFeatures, candidateFeatures, withArticles, LEXICAL_FEATURES, VECTOR_FEATURES, type Features } from './features.ts';
+import { fitConditionalLogit, fitLogisticSigned, foldsByGroup, type Example } from './fit.ts';
 import { logit, sigmoid, type LogisticModel, type ReaderModel, type ReaderVariant } from './model.ts';
 import { analyzeQuestion, type TermWeight } from './question.ts';
 import { answerLevelFeatures, ANSWER_FEATURES, type ScoredCandidate } from './reader.ts';
@@ -34,7 +34,8 @@ export function readForTraining(
   const ctx = { question, topScore: Math.max(0, ...passages.map((p) => p.score)), words };
   const holds = (text: string) => (q.answers ?? []).some((a) => containsAnswer(text, a));
   const sentences = candidateSentences(passages);
-  const features = sentences.map((c) => candidateFeatures(ctx, c));
+  const withArticle = withArticles(ctx, passages);
+  const features = sentences.map((c) => candidateFeatures(withArticle, c));
   addRelativeFeatures(features);
   const candidates = sentences.map((c, i) => {
     const label: 0 | 1 = q.answers && holds(c.text) ? 1 : 0;
@@ -54,6 +55,8 @@ export interface TrainOptions {
   /** Wrongly abstained answerable questions allowed at the suggested threshold (cross-validated). */
   maxWronglyAbstained: number;
   trainedWith: string;
+  /** How much one question of a set counts in the fit (default 1), by set name. */
+  setWeights?: Record<string, number>;
 }
 
 export interface CurveRow {
@@ -72,6 +75,8 @@ export interface TrainReport {
   bySet: Record<string, { answerable: number; unanswerable: number; first: number; top3: number; curve: CurveRow[] }>;
   suggestedMinConfidence: number;
   spanMinProbability: number;
+  /** Out of fold, the share of spans marked from `spanMinProbability` on that hold the answer. */
+  spanPrecision: number | null;
 }
 
 /** The direction each P(answers) input must push: coverage up, missing names down. */
@@ -89,6 +94,9 @@ const ANSWER_SIGNS: Record<string, 1 | -1> = {
   entityMissingCtx: -1,
   missingMax: -1,
   kindMissing: -1,
+  unitMatch: 1,
+  unitClash: -1,
+  articleCov: 1,
 };
 
 const THRESHOLDS = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
@@ -108,21 +116,21 @@ function scoredList(q: ReadQuestion, model: LogisticModel): ScoredCandidate[] {
 function trainVariant(data: ReadQuestion[], features: readonly string[], options: TrainOptions, name: 'lexical' | 'vectors') {
   const folds = foldsByGroup(data.map((q) => q.group), options.folds);
   const rowsOf = (qs: ReadQuestion[]): Example[] =>
-    qs.flatMap((q) => q.candidates.map((c) => ({ x: c.features, y: c.label, group: q.group, question: q.id })));
+    qs.flatMap((q) => q.candidates.map((c) => ({ x: c.features, y: c.label, group: q.group, question: q.id, weight: options.setWeights?.[q.set] ?? 1 })));
   // Out-of-fold candidate scores, so the P(answers) model learns on scores like those it will see.
   const oof = new Map<string, ReturnType<typeof scoredList>>();
   for (let f = 0; f < options.folds; f++) {
     const train = data.filter((q) => folds.get(q.group) !== f);
     const test = data.filter((q) => folds.get(q.group) === f);
     if (test.length === 0) continue;
-    const model = fitLogistic(rowsOf(train), features);
+    const model = fitConditionalLogit(rowsOf(train), features);
     for (const q of test) oof.set(q.id, scoredList(q, model));
   }
   const answerRows = (qs: ReadQuestion[]): Example[] =>
     qs.flatMap((q) => {
       const list = oof.get(q.id)!;
       if (list.length === 0) return [];
-      return [{ x: answerLevelFeatures(list), y: (list[0] as unknown as { label: 0 | 1 }).label, group: q.group, question: q.id }];
+      return [{ x: answerLevelFeatures(list), y: (list[0] as unknown as { label: 0 | 1 }).label, group: q.group, question: q.id, weight: options.setWeights?.[q.set] ?? 1 }];
     });
   const pAnswer = new Map<string, number>();
   for (let f = 0; f < options.folds; f++) {
@@ -165,8 +173,10 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
   for (const [i, t] of THRESHOLDS.entries()) {
     if (Object.values(bySet).every((s) => s.answerable === 0 || s.curve[i]!.wronglyAbstained <= options.maxWronglyAbstained)) suggested = t;
   }
-  // Mark the answer span from the P(answers) where, out of fold, at least 3 in 4 marked spans hold the answer.
+  // Mark the answer span from the lowest P(answers) at which, out of fold, at least 3 in 4 of the
+  // spans marked from there on hold the answer (1.01: never).
   let spanMin = 1.01;
+  let spanPrecision: number | null = null;
   for (const t of [...THRESHOLDS].reverse()) {
     // Every question (unanswerable ones too) whose best sentence would get a span at this threshold.
     const spans = data
@@ -175,12 +185,14 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
       .filter((c) => c.spanHit !== null);
     if (spans.length < 20) continue;
     const hits = spans.filter((c) => c.spanHit === true).length;
-    if (hits / spans.length >= 0.75) spanMin = t;
-    else break;
+    if (hits / spans.length >= 0.75) {
+      spanMin = t;
+      spanPrecision = hits / spans.length;
+    }
   }
 
   const answerable = data.filter((q) => q.answerable);
-  const candidate = fitLogistic(rowsOf(data), features);
+  const candidate = fitConditionalLogit(rowsOf(data), features);
   const answer = fitLogisticSigned(answerRows(data), ANSWER_FEATURES, ANSWER_SIGNS);
   const variant: ReaderVariant = { candidate, answer, spanMinProbability: spanMin, minConfidence: suggested };
   const report: TrainReport = {
@@ -190,6 +202,7 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
     bySet,
     suggestedMinConfidence: suggested,
     spanMinProbability: spanMin,
+    spanPrecision,
   };
   return { variant, report };
 }
