@@ -6,19 +6,22 @@ import type { Reading } from './reader/reader.ts';
 import type { Answer, Citation } from './types.ts';
 
 /**
- * News changes: once an answer is chosen, its quotes are put in time order for the question.
+ * News changes: the answer's quotes are put in time order for the question.
  *
- * - The newest article on the question's story (src/search/story.ts) that answers, within the
- *   question's period, comes first; quotes from other days follow, labelled with their date
- *   ("Earlier, on March 3"). A question about a calendar period ("in February 1987") keeps the
- *   answer's order, with a quote from inside the period first.
+ * - Before the answer is composed, the reader's candidate sentence that should lead for the
+ *   question's time is moved first (`readingInTimeOrder`, by `leadIndex`): the newest article on
+ *   the question's story (src/search/story.ts) that answers, within the question's period; for a
+ *   calendar period ("in February 1987", "on March 3") one from inside the period itself.
+ * - Once the answer is chosen, quotes from other days are labelled with their date ("Earlier, on
+ *   March 3"); an answer that was not composed from a reading in time order is reordered the same
+ *   way (`applyRecency`).
  * - An answer whose first quote is older than the newest article on the story says so
  *   ("As of April 8, 1987; the coverage of this story runs to April 20, 1987.").
  * - A question about a day that does not exist, or a time after the time of asking, or a period
  *   the coverage has no article from, gets a plain answer with the coverage's range.
  *
- * Which quotes answer is the answer's business (extractive.ts, or the reader): this module only
- * reorders and labels what it was given, and never drops or changes a quote.
+ * Which sentences answer, and how strongly, is the reader's business: this module only reorders
+ * and labels what it was given, and never drops or changes a quote.
  */
 
 /**
