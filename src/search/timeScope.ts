@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { tokenize } from './tokenize.ts';
 
 /**
  * Time in questions and in news text, in one place.
@@ -342,6 +343,9 @@ export function withoutTimeWords(question: string): string {
   return stripped === '' ? question : stripped;
 }
 
+/** Fewer search words than this besides the dates, and the dates stay in the question. */
+const MIN_WORDS_WITHOUT_DATES = 2;
+
 /** What introduces a date that says when the question is about: "on", "in early", "as of", "during". */
 const DATE_ADVERBIAL = /\b(?:on|in|during|as of|since|through|until|by|at)\s+(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of)[\s-]+)?$/i;
 
@@ -365,5 +369,7 @@ export function withoutDates(question: string): string {
   }
   out += question.slice(at);
   out = out.replace(new RegExp(BARE_YEAR.source, 'gi'), ' ');
-  return withoutTimeWords(out).replace(/\s+([?.!,;:])/g, '$1');
+  // "What happened on Feb. 14?": with hardly a word besides its date, the date is what to find.
+  const kept = tokenize(out).length >= MIN_WORDS_WITHOUT_DATES ? out : question;
+  return withoutTimeWords(kept).replace(/\s+([?.!,;:])/g, '$1');
 }

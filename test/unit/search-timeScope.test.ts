@@ -86,11 +86,13 @@ describe('withoutTimeWords and dayAsTime', () => {
     expect(withoutDates('Who was finance minister in early March 1987?')).toBe('Who was finance minister?');
     expect(withoutDates('To what did the bank say on April 3 it would cut its rate?')).toBe('To what did the bank say it would cut its rate?');
     expect(withoutDates('What stake did the group hold as of March 9, 1987?')).toBe('What stake did the group hold?');
-    expect(withoutDates('What was the deficit in 1987?')).toBe('What was the deficit?');
+    expect(withoutDates('What was the trade deficit in 1987?')).toBe('What was the trade deficit?');
     expect(withoutDates('What did OPEC decide this week?')).toBe('What did OPEC decide?');
     // "the week ended March 30": reports write "in the March 30 week"; the date is part of what is asked.
     expect(withoutDates('How much did M-1 change in the week ended March 30, 1987?')).toBe('How much did M-1 change in the week ended March 30, 1987?');
     expect(withoutDates('What did the March 3 report say?')).toBe('What did the March 3 report say?');
+    // With hardly a word besides the date, the date is what to find.
+    expect(withoutDates('What happened on Feb. 14?')).toBe('What happened on Feb. 14?');
   });
 
   it('takes a real day only', () => {
