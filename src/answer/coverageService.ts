@@ -11,8 +11,8 @@ import { defaultReaderModel, type ReaderModel } from './reader/model.ts';
 import { read, type Reading, type ReaderResources } from './reader/reader.ts';
 import type { RetrievedPassage } from '../search/types.ts';
 import { validateQuestion } from './question.ts';
-import { applyRecency, retrievalStrength, timeProblemAnswer, type CitationStrength } from './recency.ts';
-import { timeScope, type CoverageSpan } from '../search/timeScope.ts';
+import { applyRecency, readingInTimeOrder, retrievalStrength, timeProblemAnswer, type CitationStrength } from './recency.ts';
+import { timeScope, withoutDates, type CoverageSpan } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
@@ -109,12 +109,15 @@ function showable(answer: Answer, extractive: Answer): Answer {
       options.observe?.retrieved(searchText, ranked);
       const passages = ranked.slice(0, PASSAGES_PER_ANSWER);
       const extractiveOptions = options.extractive ?? DEFAULT_EXTRACTIVE;
-      let reading = read(focus, passages, resources);
-      let extractive = composeAnswer(reading, extractiveOptions);
-      if (extractive.abstained && followUp?.fallbackFocus) {
-        reading = read(followUp.fallbackFocus, passages, resources);
-        extractive = composeAnswer(reading, extractiveOptions);
-      }
+      // The reader reads the question without the time it is about: the time scope has chosen the
+      // passages by date, and answering sentences rarely repeat the question's date. The sentence
+      // that leads is then chosen for the question's time (recency.ts).
+      const answerFor = (focusText: string) => {
+        const timed = readingInTimeOrder(read(withoutDates(focusText), passages, resources), { scope, passages });
+        return { reading: timed, answer: { ...composeAnswer(timed, extractiveOptions), question: focusText } };
+      };
+      let { reading, answer: extractive } = answerFor(focus);
+      if (extractive.abstained && followUp?.fallbackFocus) ({ reading, answer: extractive } = answerFor(followUp.fallbackFocus));
       // A language model reads the follow-up and the question it follows as they were asked, and
       // the passages in the reader's order: the one answering best first.
       const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
@@ -122,7 +125,7 @@ function showable(answer: Answer, extractive: Answer): Answer {
       // Recency reorders among the quotes that answer: by the reader's probability where it gave one.
       const retrievalOrder = retrievalStrength(passages);
       const strength: CitationStrength = (c, i) => c.score ?? retrievalOrder(c, i);
-      const shown = applyRecency(showable(answer, extractive), { scope, passages, strength });
+      const shown = applyRecency(showable(answer, extractive), { scope, passages, strength, leadChosen: true });
       if (!followUp) return shown;
       return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
     },

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { tokenize } from './tokenize.ts';
 
 /**
  * Time in questions and in news text, in one place.
@@ -340,4 +341,35 @@ const TIME_WORDS = new RegExp(
 export function withoutTimeWords(question: string): string {
   const stripped = question.replace(TIME_WORDS, ' ').replace(/\s+/g, ' ').trim();
   return stripped === '' ? question : stripped;
+}
+
+/** Fewer search words than this besides the dates, and the dates stay in the question. */
+const MIN_WORDS_WITHOUT_DATES = 2;
+
+/** What introduces a date that says when the question is about: "on", "in early", "as of", "during". */
+const DATE_ADVERBIAL = /\b(?:on|in|during|as of|since|through|until|by|at)\s+(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of)[\s-]+)?$/i;
+
+/**
+ * The question as the sentences that answer it are worded: without the time it is about, which
+ * an article carries as its date rather than in its text ("What was the rate on March 5, 1987?"
+ * is answered by "The rate is 7.5 pct" in an article of March 5). Only dates said as an adverbial
+ * go ("on ...", "in early ...", "as of ..."); a date that names the thing itself stays ("the
+ * week ended March 30": reports say "in the March 30 week"). Relative time words go too.
+ */
+export function withoutDates(question: string): string {
+  let out = '';
+  let at = 0;
+  for (const r of chrono.en.parse(question, { instant: new Date(0), timezone: 0 })) {
+    if (isCasual(r) || r.index < at) continue;
+    const before = question.slice(at, r.index);
+    const lead = DATE_ADVERBIAL.exec(before);
+    if (!lead) continue;
+    out += before.slice(0, lead.index);
+    at = r.index + r.text.length;
+  }
+  out += question.slice(at);
+  out = out.replace(new RegExp(BARE_YEAR.source, 'gi'), ' ');
+  // "What happened on Feb. 14?": with hardly a word besides its date, the date is what to find.
+  const kept = tokenize(out).length >= MIN_WORDS_WITHOUT_DATES ? out : question;
+  return withoutTimeWords(kept).replace(/\s+([?.!,;:])/g, '$1');
 }

@@ -50,6 +50,15 @@ describe('npm run ask with time', () => {
     expect(out.citations[0].quote).toContain('four dollars');
   });
 
+  it('answers a question naming a day with its year, which the answering sentence does not repeat', async () => {
+    const out = await ask('--now', '2025-04-10', 'What was the harbour bridge toll on March 10, 2025?');
+    expect(out.abstained).toBe(false);
+    expect(out.citations[0].quote).toContain('five dollars');
+    expect(out.citations[0].date).toBe('2025-03-10');
+    const asOf = await ask('--now', '2025-04-10', 'How much was the harbour bridge toll as of March 3, 2025?');
+    expect(asOf.citations[0].quote).toContain('four dollars');
+  });
+
   it('answers an impossible date with the coverage range, not a guess', async () => {
     const impossible = await ask('--now', '2025-04-10', 'What was the toll on February 30?');
     expect(impossible).toMatchObject({ abstained: true, citations: [] });

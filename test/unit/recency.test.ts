@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecency, dateLabel, timeProblemAnswer } from '../../src/answer/recency.ts';
+import { applyRecency, dateLabel, readingInTimeOrder, timeProblemAnswer } from '../../src/answer/recency.ts';
+import type { Reading } from '../../src/answer/reader/reader.ts';
 import type { Answer, Citation } from '../../src/answer/types.ts';
 import type { RankedPassage } from '../../src/search/retriever.ts';
 import { timeScope } from '../../src/search/timeScope.ts';
@@ -84,6 +85,78 @@ describe('applyRecency', () => {
   it('leaves abstentions alone', () => {
     const abstained = { ...answerOf([]), abstained: true };
     expect(applyRecency(abstained, { scope: timeScope('q', at('2025-04-10')), passages })).toBe(abstained);
+  });
+});
+
+/**
+ * A reader's reading of made-up sentences, best first, each with the probability that it answers
+ * and whether it holds what the question asks for (an amount): what the time rules choose from.
+ */
+const readingOf = (kind: 'amount' | 'other', sentences: Array<[RankedPassage, string, number, boolean?]>): Reading =>
+  ({
+    question: { text: 'q', kind },
+    pAnswer: sentences[0]![2],
+    candidates: sentences.map(([p, text, probability, holdsAmount = true]) => ({
+      passage: p, text, probability, features: { kindItem: holdsAmount ? 1 : 0 }, rank: 0, sentences: [], i: 0, context: text, lead: false, logit: 0,
+    })),
+  }) as unknown as Reading;
+const leadOf = (reading: Reading, question: string, now: string, within = passages) =>
+  readingInTimeOrder(reading, { scope: timeScope(question, at(now)), passages: within }).candidates[0]!.text;
+
+describe('readingInTimeOrder: which sentence leads for the question\'s time', () => {
+  it('leads with the newest article on the story when it answers at least half as strongly as the best', () => {
+    const newerInPassing = readingOf('amount', [
+      [march3, 'The bridge authority set the harbour toll at four dollars a crossing.', 0.6],
+      [april8, 'Commuters welcomed the three dollar toll.', 0.35],
+    ]);
+    expect(leadOf(newerInPassing, 'How much is the toll?', '2025-04-10')).toBe('Commuters welcomed the three dollar toll.');
+    const newerWeak = readingOf('amount', [
+      [march3, 'The bridge authority set the harbour toll at four dollars a crossing.', 0.6],
+      [april8, 'Commuters welcomed the three dollar toll.', 0.2],
+    ]);
+    expect(leadOf(newerWeak, 'How much is the toll?', '2025-04-10')).toBe('The bridge authority set the harbour toll at four dollars a crossing.');
+  });
+
+  it('does not let a sentence about an earlier state lead, nor set the bar for the others', () => {
+    const reading = readingOf('amount', [
+      [april8, 'The authority had originally set the toll at four dollars.', 0.7],
+      [march10, 'The toll is five dollars.', 0.3],
+    ]);
+    expect(leadOf(reading, 'How much is the toll now?', '2025-04-10')).toBe('The toll is five dollars.');
+  });
+
+  it('for a question asking for an amount, does not lead with a newer sentence that has none', () => {
+    const reading = readingOf('amount', [
+      [march10, 'The toll is five dollars.', 0.6],
+      [april8, 'Commuters protested against the toll.', 0.5, false],
+    ]);
+    expect(leadOf(reading, 'How much is the toll?', '2025-04-10')).toBe('The toll is five dollars.');
+  });
+
+  it('does not lead with a newer article that is not on the story', () => {
+    const ferry = passage(5, '2025-04-20', 9, 0.3);
+    const reading = readingOf('amount', [
+      [march10, 'The toll is five dollars.', 0.6],
+      [ferry, 'Ferry tickets cost two dollars.', 0.5],
+    ]);
+    expect(leadOf(reading, 'How much is the toll?', '2025-04-25', [...passages, ferry])).toBe('The toll is five dollars.');
+  });
+
+  it('for a question about a day, leads with that day\'s article over a later report of it', () => {
+    const reading = readingOf('amount', [
+      [march10, 'Last week the authority set the toll at four dollars; it is now five.', 0.6],
+      [march3, 'The toll will be four dollars a crossing.', 0.35],
+    ]);
+    expect(leadOf(reading, 'What was the toll on March 3, 2025?', '2025-04-10')).toBe('The toll will be four dollars a crossing.');
+  });
+
+  it('within "this week", leads with the newest answering article of the week, never a later one', () => {
+    const reading = readingOf('amount', [
+      [march3, 'The toll will be four dollars a crossing.', 0.6],
+      [march10, 'The toll is five dollars.', 0.4],
+    ]);
+    expect(leadOf(reading, 'What toll did the authority announce this week?', '2025-03-11')).toBe('The toll is five dollars.');
+    expect(leadOf(reading, 'What toll did the authority announce this week?', '2025-03-05')).toBe('The toll will be four dollars a crossing.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayAsTime, findDays, isoDay, sameDay, timeScope, withoutTimeWords } from '../../src/search/timeScope.ts';
+import { dayAsTime, findDays, isoDay, sameDay, timeScope, withoutDates, withoutTimeWords } from '../../src/search/timeScope.ts';
 
 const at = (day: string) => new Date(`${day}T12:00:00Z`);
 const coverage = { first: '1987-02-26', last: '1987-10-20' };
@@ -79,6 +79,20 @@ describe('withoutTimeWords and dayAsTime', () => {
     expect(withoutTimeWords('What prime rate is Chemical Bank charging now?')).toBe('What prime rate is Chemical Bank charging ?');
     expect(withoutTimeWords("How far above last year's level was output in this week's report?")).toBe("How far above last year's level was output in report?");
     expect(withoutTimeWords('What happened on March 3?')).toBe('What happened on March 3?');
+  });
+
+  it('reads a question for its answer without the time it is about, but keeps dates that name the thing asked', () => {
+    expect(withoutDates("What was the bank's offer for Acme on March 5, 1987?")).toBe("What was the bank's offer for Acme?");
+    expect(withoutDates('Who was finance minister in early March 1987?')).toBe('Who was finance minister?');
+    expect(withoutDates('To what did the bank say on April 3 it would cut its rate?')).toBe('To what did the bank say it would cut its rate?');
+    expect(withoutDates('What stake did the group hold as of March 9, 1987?')).toBe('What stake did the group hold?');
+    expect(withoutDates('What was the trade deficit in 1987?')).toBe('What was the trade deficit?');
+    expect(withoutDates('What did OPEC decide this week?')).toBe('What did OPEC decide?');
+    // "the week ended March 30": reports write "in the March 30 week"; the date is part of what is asked.
+    expect(withoutDates('How much did M-1 change in the week ended March 30, 1987?')).toBe('How much did M-1 change in the week ended March 30, 1987?');
+    expect(withoutDates('What did the March 3 report say?')).toBe('What did the March 3 report say?');
+    // With hardly a word besides the date, the date is what to find.
+    expect(withoutDates('What happened on Feb. 14?')).toBe('What happened on Feb. 14?');
   });
 
   it('takes a real day only', () => {
