@@ -27,8 +27,11 @@ import { loadEmbedder, type Embedder } from '../src/indexing/embedder.ts';
 import { indexStatus } from '../src/indexing/freshness.ts';
 import { loadIndex } from '../src/search/loadIndex.ts';
 import { Retriever } from '../src/search/retriever.ts';
+import { dayAsTime, timeScope } from '../src/search/timeScope.ts';
 import { EmbeddedWords } from './train-reader/embeddedWords.ts';
 
+/** "Now" for training questions without their own: after all the coverage, and fixed. */
+const TRAINING_NOW = new Date('2026-01-01T12:00:00Z');
 /** Every this-many answerable question is also asked of the coverage without its article. */
 const GONE_EVERY = 3;
 /**
@@ -125,6 +128,12 @@ async function readSet(
   }
   const index = loadIndex(indexDir, embedder.modelId);
   const retriever = new Retriever(index);
+  retriever.prepareDates();
+  // Retrieved as the bot retrieves (coverageService.ts): within the question's time scope, read
+  // against a fixed day after any coverage here (or the question's own \`now\`), so refits agree.
+  const days = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
+  const span = { first: days[0], last: days[days.length - 1] };
+  const scopeOf = (q: EvalQuestion) => timeScope(q.question, (q.now ? dayAsTime(q.now) : undefined) ?? TRAINING_NOW, span);
   const termWeight = termWeightFor(index);
   const out: ReadQuestion[] = [];
   const t0 = performance.now();
@@ -132,9 +141,9 @@ async function readSet(
     const batch = questions.slice(i, i + 64);
     const vectors = await embedder.embed(batch.map((q) => q.question));
     const retrieved = batch.map((q, j) => {
-      if (!without) return retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER);
+      if (!without) return retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER, scopeOf(q));
       const own = without(q);
-      const others = retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER * 5).filter((p) => !own(p.articleId));
+      const others = retriever.retrieve(q.question, vectors[j]!, PASSAGES_PER_ANSWER * 5, scopeOf(q)).filter((p) => !own(p.articleId));
       return others.slice(0, PASSAGES_PER_ANSWER);
     });
     if (words instanceof EmbeddedWords) {
@@ -159,6 +168,12 @@ async function readSet(
 
 const pct = (x: number | null) => (x === null ? '   —' : `${(x * 100).toFixed(1)}%`.padStart(6));
 
+function spanRule(r: TrainReport): string {
+  const kinds = Object.keys(r.spanMinProbability);
+  if (kinds.length === 0) return 'for no kind of question (no threshold reached 3 in 4 right spans)';
+  return kinds.map((k) => `for ${k} questions from P >= ${r.spanMinProbability[k]} (${pct(r.spanPrecision[k]!).trim()} right)`).join(', ') + '; for other kinds never';
+}
+
 function formatReport(r: TrainReport, folds: number): string {
   const lines = [`\n${r.variant} reader: ${r.questions} questions, ${r.candidates} candidate sentences; ${folds}-fold cross-validation split by article`];
   for (const [set, s] of Object.entries(r.bySet)) {
@@ -169,7 +184,7 @@ function formatReport(r: TrainReport, folds: number): string {
       lines.push(`    ${c.threshold.toFixed(2).padStart(9)}  ${pct(c.answeredFirst).padStart(14)}  ${pct(c.answeredTop3).padStart(16)}  ${pct(c.wronglyAbstained).padStart(20)}  ${pct(c.unanswerableAbstained).padStart(22)}${mark}`);
     }
   }
-  lines.push(`  chosen MIN_ANSWER_CONFIDENCE ${r.suggestedMinConfidence} (highest with <= 8% of answerable questions abstained in every training set, out of fold); answer span marked from P >= ${r.spanMinProbability}${r.spanPrecision === null ? ' (never: no threshold reached 75% right spans)' : ` (${pct(r.spanPrecision).trim()} of those spans hold the answer)`}`);
+  lines.push(`  chosen MIN_ANSWER_CONFIDENCE ${r.suggestedMinConfidence} (highest with <= 8% of answerable questions abstained in every training set, out of fold); answer spans marked ${spanRule(r)}`);
   return `${lines.join('\n')}\n`;
 }
 

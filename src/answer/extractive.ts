@@ -75,7 +75,7 @@ export function composeAnswer(reading: Reading, options: ExtractiveOptions = DEF
     const quote = c.passage.text.slice(span.start, span.end);
     if (chosen.some((o) => o.quote === quote)) continue;
     let answer: Span | undefined;
-    if (chosen.length === 0 && confidence >= reading.variant.spanMinProbability) {
+    if (chosen.length === 0 && confidence >= (reading.variant.spanMinProbability[reading.question.kind] ?? Infinity)) {
       const sentenceStart = c.sentences[c.i]!.start;
       const found = answerSpan(reading.question, c.text);
       if (found) answer = { start: c.passage.start + sentenceStart + found.start, end: c.passage.start + sentenceStart + found.end };

@@ -16,8 +16,11 @@ export interface ReaderVariant {
   candidate: LogisticModel;
   /** P(the best sentence holds the answer), from its features and the candidate model's scores. */
   answer: LogisticModel;
-  /** The answer span is marked only when P(answers) is at least this (its precision was high enough in training). */
-  spanMinProbability: number;
+  /**
+   * Per kind of question (person, amount, ...), the answer span is marked only when P(answers) is
+   * at least this (out of fold, 3 in 4 such spans held the answer); a kind not listed never gets one.
+   */
+  spanMinProbability: Partial<Record<string, number>>;
   /** The threshold on P(answers) chosen by the training script (the default of MIN_ANSWER_CONFIDENCE). */
   minConfidence: number;
 }

@@ -1,6 +1,7 @@
 import type { WordVectors } from '../../indexing/wordVectors.ts';
 import type { RetrievedPassage } from '../../search/types.ts';
 import { containsAnswer } from '../../eval/questions.ts';
+import { withoutDates } from '../../search/timeScope.ts';
 import { answerKind } from './answerTypes.ts';
 import { candidateSentences } from './candidates.ts';
 import { addRelativeFeatures, candidateFeatures, withArticles, LEXICAL_FEATURES, VECTOR_FEATURES, type Features } from './features.ts';
@@ -18,6 +19,8 @@ export interface ReadQuestion {
   /** Which training set it came from, for per-set figures. */
   set: string;
   answerable: boolean;
+  /** What the question asks for (answer spans are judged per kind). */
+  kind: string;
   candidates: Array<{ features: Features; label: 0 | 1; articleId: string; rank: number; spanHit: boolean | null }>;
 }
 
@@ -30,7 +33,8 @@ export function readForTraining(
   termWeight: TermWeight,
   words?: WordVectors,
 ): ReadQuestion {
-  const question = analyzeQuestion(q.question, termWeight, answerKind);
+  // Read as the bot reads it (coverageService.ts): without the time it is about.
+  const question = analyzeQuestion(withoutDates(q.question), termWeight, answerKind);
   const ctx = { question, topScore: Math.max(0, ...passages.map((p) => p.score)), words };
   const holds = (text: string) => (q.answers ?? []).some((a) => containsAnswer(text, a));
   const sentences = candidateSentences(passages);
@@ -45,7 +49,7 @@ export function readForTraining(
     const spanHit = spanText === undefined ? null : label === 1 && (q.answers ?? []).some((a) => containsAnswer(spanText, a) || containsAnswer(a, spanText));
     return { features: features[i]!, label, articleId: c.passage.articleId, rank: c.rank, spanHit };
   });
-  return { id: q.id, group, set, answerable: q.answers !== null, candidates };
+  return { id: q.id, group, set, answerable: q.answers !== null, kind: question.kind, candidates };
 }
 
 export interface TrainOptions {
@@ -74,9 +78,9 @@ export interface TrainReport {
   /** Per set, out of fold: the right sentence first / in the first three, with no threshold. */
   bySet: Record<string, { answerable: number; unanswerable: number; first: number; top3: number; curve: CurveRow[] }>;
   suggestedMinConfidence: number;
-  spanMinProbability: number;
-  /** Out of fold, the share of spans marked from `spanMinProbability` on that hold the answer. */
-  spanPrecision: number | null;
+  spanMinProbability: Record<string, number>;
+  /** Out of fold, per kind, the share of spans marked from `spanMinProbability` on that hold the answer. */
+  spanPrecision: Record<string, number>;
 }
 
 /** The direction each P(answers) input must push: coverage up, missing names down. */
@@ -98,6 +102,9 @@ const ANSWER_SIGNS: Record<string, 1 | -1> = {
   unitClash: -1,
   articleCov: 1,
 };
+
+/** A kind's span threshold is chosen only from at least this many marked spans. */
+const MIN_SPANS_JUDGED = 15;
 
 const THRESHOLDS = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
 
@@ -173,35 +180,37 @@ function trainVariant(data: ReadQuestion[], features: readonly string[], options
   for (const [i, t] of THRESHOLDS.entries()) {
     if (Object.values(bySet).every((s) => s.answerable === 0 || s.curve[i]!.wronglyAbstained <= options.maxWronglyAbstained)) suggested = t;
   }
-  // Mark the answer span from the lowest P(answers) at which, out of fold, at least 3 in 4 of the
-  // spans marked from there on hold the answer (1.01: never).
-  let spanMin = 1.01;
-  let spanPrecision: number | null = null;
-  for (const t of [...THRESHOLDS].reverse()) {
-    // Every question (unanswerable ones too) whose best sentence would get a span at this threshold.
-    const spans = data
-      .filter((q) => (pAnswer.get(q.id) ?? 0) >= t && oof.get(q.id)?.[0])
-      .map((q) => oof.get(q.id)![0] as unknown as { spanHit: boolean | null })
-      .filter((c) => c.spanHit !== null);
-    if (spans.length < 20) continue;
-    const hits = spans.filter((c) => c.spanHit === true).length;
-    if (hits / spans.length >= 0.75) {
-      spanMin = t;
-      spanPrecision = hits / spans.length;
+  // Mark the answer span, per kind of question, from the lowest P(answers) at which, out of
+  // fold, at least 3 in 4 of the spans marked from there on hold the answer (none: never).
+  const spanMinByKind: Record<string, number> = {};
+  const spanPrecision: Record<string, number> = {};
+  for (const kind of [...new Set(data.map((q) => q.kind))].sort()) {
+    for (const t of [...THRESHOLDS].reverse()) {
+      // Every question of this kind (unanswerable ones too) whose best sentence would get a span at this threshold.
+      const spans = data
+        .filter((q) => q.kind === kind && (pAnswer.get(q.id) ?? 0) >= t && oof.get(q.id)?.[0])
+        .map((q) => oof.get(q.id)![0] as unknown as { spanHit: boolean | null })
+        .filter((c) => c.spanHit !== null);
+      if (spans.length < MIN_SPANS_JUDGED) continue;
+      const hits = spans.filter((c) => c.spanHit === true).length;
+      if (hits / spans.length >= 0.75) {
+        spanMinByKind[kind] = t;
+        spanPrecision[kind] = hits / spans.length;
+      }
     }
   }
 
   const answerable = data.filter((q) => q.answerable);
   const candidate = fitConditionalLogit(rowsOf(data), features);
   const answer = fitLogisticSigned(answerRows(data), ANSWER_FEATURES, ANSWER_SIGNS);
-  const variant: ReaderVariant = { candidate, answer, spanMinProbability: spanMin, minConfidence: suggested };
+  const variant: ReaderVariant = { candidate, answer, spanMinProbability: spanMinByKind, minConfidence: suggested };
   const report: TrainReport = {
     variant: name,
     questions: data.length,
     candidates: data.reduce((n, q) => n + q.candidates.length, 0),
     bySet,
     suggestedMinConfidence: suggested,
-    spanMinProbability: spanMin,
+    spanMinProbability: spanMinByKind,
     spanPrecision,
   };
   return { variant, report };
