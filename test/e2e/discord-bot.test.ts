@@ -135,9 +135,7 @@ describe('/ask', () => {
     expect((edit.body as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 
-  // KNOWN SHORTFALL of the trained reader (README "Reader quality"): a weather question on the seed
-  // article is still answered at the default threshold. it.fails until the reader declines it.
-  it.fails('says plainly when the coverage does not answer', async () => {
+  it('says plainly when the coverage does not answer', async () => {
     const message = await answered(ask('What will the weather be in Kyiv tomorrow?'));
     const embed = message.embeds[0]!;
     expect(embed.description).toMatch(/coverage doesn't answer/i);

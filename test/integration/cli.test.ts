@@ -39,14 +39,18 @@ describe('npm run ask', () => {
   });
 
   it('--json marks the words that answer with answerStart/answerEnd, offsets into the article body', async () => {
-    const result = await runCli('ask.ts', ['--json', '--index', indexDir, 'Who did Marco Rubio speak with on the phone?']);
+    // An amount: a kind of question whose answer spans the committed model marks.
+    const corpus = path.join(dir, 'plant.jsonl');
+    const body = 'Harlow Chemicals Inc said it agreed to sell its Ohio plant to Benton Industries.\n\nBenton will pay 42 million dollars for the plant, which employs 300 people, Harlow said.';
+    fs.writeFileSync(corpus, JSON.stringify({ id: 'plant', title: 'Harlow Chemicals sells its Ohio plant', date: '1987-04-10', url: null, source: null, text: body }) + '\n');
+    const plantIndex = path.join(dir, 'plant-index');
+    expect((await runCli('index.ts', ['--corpus', corpus, '--index', plantIndex])).code).toBe(0);
+    const result = await runCli('ask.ts', ['--json', '--index', plantIndex, 'How much is Benton paying for the Ohio plant?']);
     expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout);
-    const first = out.citations[0];
-    const body = loadCorpus(CORPUS_DIR).articles[0]!.body;
+    const first = JSON.parse(result.stdout).citations[0];
     expect(first.answerStart).toBeGreaterThanOrEqual(first.start);
     expect(first.answerEnd).toBeLessThanOrEqual(first.end);
-    expect(body.slice(first.answerStart, first.answerEnd)).toBe('Russian Foreign Minister Sergey Lavrov');
+    expect(body.slice(first.answerStart, first.answerEnd)).toBe('42 million dollars');
     // The quote itself stays the whole verbatim sentence.
     expect(body.slice(first.start, first.end)).toBe(first.quote);
   });

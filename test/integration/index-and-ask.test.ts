@@ -32,9 +32,9 @@ function copyOfIndex(): { copy: string; gen: string } {
 }
 
 describe('the seed dev questions', () => {
-  // KNOWN SHORTFALL of the trained reader (README "Reader quality"): the weather question is still
-  // answered at the default threshold. it.fails until the reader declines it.
-  const knownShortfalls = new Set(['dev-6']);
+  // KNOWN SHORTFALL of the trained reader (README "Reader quality"): dev-5 is answered with the
+  // "Both sides expressed…" sentence, not the one saying what dialogue. it.fails until it is not.
+  const knownShortfalls = new Set(['dev-5']);
   for (const q of readQuestions(SEED_DEV_QUESTIONS)) {
     (knownShortfalls.has(q.id) ? it.fails : it)(`${q.id}: ${q.question}`, async () => {
       const answer = await coverage.ask(q.question);

@@ -54,8 +54,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the reader on the seed article', () => {
-  // KNOWN SHORTFALL of the lexical/word-vector reader (README "Reader quality"): it.fails until fixed.
-  it.fails('answers "Where will Trump and Putin meet?" with the Riyadh summit first, not the phone calls', async () => {
+  it('answers "Where will Trump and Putin meet?" with the Riyadh summit first, not the phone calls', async () => {
     const answer = await seed.ask('Where will Trump and Putin meet?');
     expect(answer.abstained).toBe(false);
     expect(answer.citations[0]!.quote).toContain('Riyadh');
@@ -81,8 +80,7 @@ describe('the reader on the seed article', () => {
 });
 
 describe('the reader on news it does not cover', () => {
-  // KNOWN SHORTFALL of the lexical/word-vector reader (README "Reader quality"): it.fails until fixed.
-  it.fails('declines an off-topic question that shares words with the coverage ("World Series" vs a bond series)', async () => {
+  it('declines an off-topic question that shares words with the coverage ("World Series" vs a bond series)', async () => {
     const answer = await news.ask('Who won the 1987 World Series?');
     expect(answer.abstained).toBe(true);
   });
@@ -98,10 +96,15 @@ describe('the reader on news it does not cover', () => {
     expect(answer.abstained).toBe(false);
     const first = answer.citations[0]!;
     expect(first.quote).toContain('42 million dollars');
-    if (first.answerStart !== undefined) {
-      const body = ARTICLES[1]!.text;
-      expect(body.slice(first.answerStart, first.answerEnd)).toContain('42 million');
-    }
+    // Amounts are a kind whose spans the committed model marks (model.json spanMinProbability).
+    expect(first.answerStart).toBeDefined();
+    expect(ARTICLES[1]!.text.slice(first.answerStart, first.answerEnd)).toBe('42 million dollars');
+  });
+
+  it('marks no span for a kind of question whose spans were not right often enough in training', async () => {
+    const answer = await seed.ask('Who did Marco Rubio speak with on the phone?');
+    expect(answer.citations[0]!.quote).toContain('Lavrov');
+    expect(answer.citations[0]!.answerStart).toBeUndefined();
   });
 });
 

@@ -72,9 +72,7 @@ export function answerItems(kind: AnswerKind, sentence: string, questionWords: S
     case 'reason':
       push(REASON_RE);
       break;
-    case 'person':
-      push(NAME_RE, (m) => m.index! > 0 && !sentenceStartOnly(sentence, m) && personLike(sentence, m));
-      break;
+    case 'person': // "who said so?" is often answered by a ministry or a company: any name counts; `personNames` tells people
     case 'name':
       push(NAME_RE, (m) => m.index! > 0 && !sentenceStartOnly(sentence, m) && !TIME_NAME.test(m[0]));
       break;
@@ -99,6 +97,14 @@ const PERSON_TITLE =
  * Mikulic", "businessman Donald Dixon"), or two or more words none of which is a time, an
  * organisation's or a place's common word, or one such word followed by "said", "told" or a comma.
  */
+/** The names in `sentence`, beyond the question's words, that look like people's (see `personLike`). */
+export function personNames(sentence: string, questionWords: Set<string>): Span[] {
+  return answerItems('person', sentence, questionWords).filter((span) => {
+    const text = sentence.slice(span.start, span.end);
+    return personLike(sentence, Object.assign([text], { index: span.start }) as RegExpMatchArray);
+  });
+}
+
 function personLike(sentence: string, m: RegExpMatchArray): boolean {
   const words = m[0].split(/\s+/);
   if (words.every((w) => TIME_NAME.test(w) || NOT_PERSON_WORD.test(w))) return false;

@@ -1,5 +1,5 @@
 import type { WordVectors } from '../../indexing/wordVectors.ts';
-import { answerItems, unitOf } from './answerTypes.ts';
+import { answerItems, personNames, unitOf } from './answerTypes.ts';
 import type { Span } from '../../indexing/sentences.ts';
 import type { RetrievedPassage } from '../../search/types.ts';
 import type { CandidateSentence } from './candidates.ts';
@@ -36,6 +36,7 @@ export const LEXICAL_FEATURES = [
   'titleSentCov', // weighted share of the question's terms in the sentence and its article's title together
   // kindItem for each kind of question: how much holding a name, a date ... counts depends on what was asked
   'itemPerson',
+  'personItem', // a "who" question and the sentence names a person (after a title, or a full name), not only an organisation
   'itemPlace',
   'itemDate',
   'itemAmount',
@@ -290,6 +291,7 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
     covKindMissing: kindKnown && !kindItem ? sentCov : 0,
     titleSentCov: coverage(q, new Set([...sentTerms, ...titleTerms(c.passage)])),
     itemPerson: q.kind === 'person' ? kindItem : 0,
+    personItem: q.kind === 'person' && kindItem && personNames(c.text, q.lowerWords).length > 0 ? 1 : 0,
     itemPlace: q.kind === 'place' ? kindItem : 0,
     itemDate: q.kind === 'date' ? kindItem : 0,
     itemAmount: q.kind === 'amount' ? kindItem : 0,

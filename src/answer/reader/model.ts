@@ -17,8 +17,9 @@ export interface ReaderVariant {
   /** P(the best sentence holds the answer), from its features and the candidate model's scores. */
   answer: LogisticModel;
   /**
-   * Per kind of question (person, amount, ...), the answer span is marked only when P(answers) is
-   * at least this (out of fold, 3 in 4 such spans held the answer); a kind not listed never gets one.
+   * Per kind of question (person, amount, ...), the answer span is marked when P(answers) is at
+   * least this: kinds where, out of fold, 3 in 4 spans marked in a right sentence were the answer.
+   * A kind not listed never gets one.
    */
   spanMinProbability: Partial<Record<string, number>>;
   /** The threshold on P(answers) chosen by the training script (the default of MIN_ANSWER_CONFIDENCE). */

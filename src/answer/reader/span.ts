@@ -1,5 +1,5 @@
 import type { Span } from '../../indexing/sentences.ts';
-import { answerItems } from './answerTypes.ts';
+import { answerItems, personNames } from './answerTypes.ts';
 import { contentWords, type QuestionAnalysis } from './question.ts';
 
 const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
@@ -12,7 +12,10 @@ const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
  */
 export function answerSpan(question: QuestionAnalysis, sentence: string): Span | undefined {
   if (question.kind === 'other') return undefined;
-  const items = answerItems(question.kind, sentence, question.lowerWords);
+  const all = answerItems(question.kind, sentence, question.lowerWords);
+  // "Who": a person's name when the sentence has one, else the organisation it names.
+  const people = question.kind === 'person' ? personNames(sentence, question.lowerWords) : [];
+  const items = people.length > 0 ? people : all;
   if (items.length === 0) return undefined;
   // Where the question's words are in the sentence: the answer is usually close to them.
   const anchors: number[] = [];
