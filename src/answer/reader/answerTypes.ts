@@ -18,7 +18,7 @@ const DATE_NOUNS = 'year|years|month|day|date|decade|century|time|period|week|se
 const AMOUNT_NOUNS =
   'percentage|percent|pct|number|amount|proportion|share|price|prices|cost|rate|rates|value|total|sum|level|figure|size|height|length|' +
   'population|volume|output|production|profit|loss|revenue|revenues|sales|earnings|dividend|debt|deficit|surplus|budget|capacity|tonnes|tons|barrels|' +
-  'discount|premium|stake|fee|fine|wage|salary|tax|tariff|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation';
+  'discount|premium|stake|fee|fees|fine|wage|salary|tax|tariff|toll|fare|fares|charge|levy|rent|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation';
 
 export function answerKind(question: string): AnswerKind {
   const q = question.toLowerCase();
@@ -67,7 +67,8 @@ export function answerItems(kind: AnswerKind, sentence: string, questionWords: S
       push(DATE_RE, (m) => m[0] !== 'may'); // "may" the verb, not the month
       break;
     case 'amount':
-      push(AMOUNT_RE, (m) => /\d|[a-z]/i.test(m[0]));
+      // Not a day of a month ("May 1", "1 May") nor a bare year: those are dates.
+      push(AMOUNT_RE, (m) => /\d|[a-z]/i.test(m[0]) && !partOfDate(sentence, m));
       break;
     case 'reason':
       push(REASON_RE);
@@ -112,6 +113,18 @@ function personLike(sentence: string, m: RegExpMatchArray): boolean {
   if (words.some((w) => NOT_PERSON_WORD.test(w) || TIME_NAME.test(w))) return false;
   if (words.length >= 2) return true;
   return /^\s*(?:,|said|says|told|who)\b/.test(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 8));
+}
+
+const MONTH_BEFORE = new RegExp(`\\b${MONTH}\\s+$`, 'i');
+const MONTH_AFTER = new RegExp(`^\\s+${MONTH}\\b`, 'i');
+
+/** True when an amount match is a date's day ("May 1", "3 March") or a bare year ("in 1984"). */
+function partOfDate(sentence: string, m: RegExpMatchArray): boolean {
+  const text = m[0].trim();
+  if (/^(?:1[5-9]|20)\d\d$/.test(text)) return true;
+  if (!/^\d{1,2}(?:st|nd|rd|th)?$/.test(text)) return false;
+  const at = m.index! + m[0].indexOf(text);
+  return MONTH_BEFORE.test(sentence.slice(Math.max(0, at - 12), at)) || MONTH_AFTER.test(sentence.slice(at + text.length, at + text.length + 12));
 }
 
 /** What an amount is counted in, as far as a question and an answer need to agree on it. */
