@@ -102,17 +102,17 @@ const PERSON_TITLE =
 export function personNames(sentence: string, questionWords: Set<string>): Span[] {
   return answerItems('person', sentence, questionWords).filter((span) => {
     const text = sentence.slice(span.start, span.end);
-    return personLike(sentence, Object.assign([text], { index: span.start }) as RegExpMatchArray);
+    return personLike(sentence, text, span.start);
   });
 }
 
-function personLike(sentence: string, m: RegExpMatchArray): boolean {
-  const words = m[0].split(/\s+/);
+function personLike(sentence: string, name: string, at: number): boolean {
+  const words = name.split(/\s+/);
   if (words.every((w) => TIME_NAME.test(w) || NOT_PERSON_WORD.test(w))) return false;
-  if (PERSON_TITLE.test(sentence.slice(Math.max(0, m.index! - 40), m.index!))) return true;
+  if (PERSON_TITLE.test(sentence.slice(Math.max(0, at - 40), at))) return true;
   if (words.some((w) => NOT_PERSON_WORD.test(w) || TIME_NAME.test(w))) return false;
   if (words.length >= 2) return true;
-  return /^\s*(?:,|said|says|told|who)\b/.test(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 8));
+  return /^\s*(?:,|said|says|told|who)\b/.test(sentence.slice(at + name.length, at + name.length + 8));
 }
 
 const MONTH_BEFORE = new RegExp(`\\b${MONTH}\\s+$`, 'i');
