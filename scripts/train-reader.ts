@@ -27,7 +27,7 @@ import { loadEmbedder, type Embedder } from '../src/indexing/embedder.ts';
 import { indexStatus } from '../src/indexing/freshness.ts';
 import { loadIndex } from '../src/search/loadIndex.ts';
 import { Retriever } from '../src/search/retriever.ts';
-import { dayAsTime, timeScope } from '../src/search/timeScope.ts';
+import { coverageDays, dayAsTime, timeScope } from '../src/search/timeScope.ts';
 import { EmbeddedWords } from './train-reader/embeddedWords.ts';
 
 /**
@@ -138,8 +138,7 @@ async function readSet(
   retriever.prepareDates();
   // Retrieved as the bot retrieves (coverageService.ts): within the question's time scope, read
   // against a fixed day after any coverage here (or the question's own \`now\`), so refits agree.
-  const days = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
-  const span = { first: days[0], last: days[days.length - 1] };
+  const { span } = coverageDays(index.articles);
   const scopeOf = (q: EvalQuestion) => timeScope(q.question, (q.now ? dayAsTime(q.now) : undefined) ?? TRAINING_NOW, span);
   const termWeight = termWeightFor(index);
   const out: ReadQuestion[] = [];

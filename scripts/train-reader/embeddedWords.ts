@@ -1,5 +1,5 @@
 import type { Embedder } from '../../src/indexing/embedder.ts';
-import type { WordVectors } from '../../src/indexing/wordVectors.ts';
+import { dot, type WordVectors } from '../../src/indexing/wordVectors.ts';
 
 /**
  * Word vectors read out of a word-level embedding model by embedding each word alone (for the
@@ -33,9 +33,6 @@ export class EmbeddedWords implements WordVectors {
   similarity(a: string, b: string): number {
     const va = this.vector(a);
     const vb = this.vector(b);
-    if (!va || !vb) return 0;
-    let s = 0;
-    for (let i = 0; i < va.length; i++) s += va[i]! * vb[i]!;
-    return s;
+    return va && vb ? dot(va, vb) : 0;
   }
 }

@@ -12,7 +12,7 @@ import { read, type Reading, type ReaderResources } from './reader/reader.ts';
 import type { RetrievedPassage } from '../search/types.ts';
 import { validateQuestion } from './question.ts';
 import { applyRecency, readingInTimeOrder, retrievalStrength, timeProblemAnswer, type CitationStrength } from './recency.ts';
-import { timeScope, withoutDates, type CoverageSpan } from '../search/timeScope.ts';
+import { coverageDays, timeScope, withoutDates } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
 
@@ -66,8 +66,7 @@ export function createCoverage(options: CoverageOptions): Coverage {
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
   const resources: ReaderResources = { termWeight: termWeightFor(index), words: embedder.words, model: options.readerModel ?? defaultReaderModel() };
   // The coverage's first and last days, and its article dates in order (to count a period's articles).
-  const sortedDays = index.articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
-  const span: CoverageSpan = { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] };
+  const { sortedDays, span } = coverageDays(index.articles);
   // Undated articles may be from any time: with any of them, no period is known to be empty.
   const undated = index.articles.length - sortedDays.length;
   const articlesIn = (from: string, to: string) => undated + lowerBound(sortedDays, to, true) - lowerBound(sortedDays, from, false);

@@ -10,3 +10,10 @@ export interface WordVectors {
   /** Cosine similarity of two words' vectors, in [-1, 1]; 0 when either is unknown. */
   similarity(a: string, b: string): number;
 }
+
+/** Dot product of two vectors of one length (the cosine, for unit vectors). */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -63,6 +63,12 @@ export interface CoverageSpan {
   last?: string;
 }
 
+/** The dated articles' days in order, and the coverage's first and last day. */
+export function coverageDays(articles: ReadonlyArray<{ date: string | null }>): { sortedDays: string[]; span: CoverageSpan } {
+  const sortedDays = articles.map((a) => a.date).filter((d): d is string => d !== null).sort();
+  return { sortedDays, span: { first: sortedDays[0], last: sortedDays[sortedDays.length - 1] } };
+}
+
 const DAY_MS = 86_400_000;
 /** After a named day, reports about it keep coming for this long ("the week ended March 30" is reported on April 9). */
 const DAY_GRACE_DAYS = 10;

@@ -98,9 +98,9 @@ const PERSON_TITLE =
  * Mikulic", "businessman Donald Dixon"), or two or more words none of which is a time, an
  * organisation's or a place's common word, or one such word followed by "said", "told" or a comma.
  */
-/** The names in `sentence`, beyond the question's words, that look like people's (see `personLike`). */
-export function personNames(sentence: string, questionWords: Set<string>): Span[] {
-  return answerItems('person', sentence, questionWords).filter((span) => {
+/** Of the names `answerItems('person', sentence, …)` found, those that look like people's (see `personLike`). */
+export function personNames(sentence: string, names: Span[]): Span[] {
+  return names.filter((span) => {
     const text = sentence.slice(span.start, span.end);
     return personLike(sentence, text, span.start);
   });

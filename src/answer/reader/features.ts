@@ -1,9 +1,9 @@
-import type { WordVectors } from '../../indexing/wordVectors.ts';
+import { dot, type WordVectors } from '../../indexing/wordVectors.ts';
 import { answerItems, personNames, unitOf } from './answerTypes.ts';
 import type { Span } from '../../indexing/sentences.ts';
 import type { RetrievedPassage } from '../../search/types.ts';
 import type { CandidateSentence } from './candidates.ts';
-import { contentWords, hasEntity, type QuestionAnalysis, type Word } from './question.ts';
+import { contentWords, hasEntity, questionAnchors, type QuestionAnalysis, type Word } from './question.ts';
 
 /**
  * The measures the reader's model weighs for one candidate sentence, each on a 0-1 (or small)
@@ -108,9 +108,9 @@ export interface FeatureContext {
 export function withArticles(ctx: FeatureContext, passages: RetrievedPassage[]): FeatureContext {
   const articles = new Map<string, { terms: Set<string>; rank: number }>();
   passages.forEach((p, rank) => {
-    let a = articles.get(p.articleId);
-    if (!a) articles.set(p.articleId, (a = { terms: new Set(contentWords(p.title).map((w) => w.term)), rank }));
-    for (const w of contentWords(p.text)) a.terms.add(w.term);
+    const a = articles.get(p.articleId);
+    if (!a) articles.set(p.articleId, { terms: new Set(termsOfPassage(p)), rank });
+    else for (const t of termsOfPassage(p)) a.terms.add(t);
   });
   return { ...ctx, articles };
 }
@@ -119,12 +119,6 @@ function coverage(question: QuestionAnalysis, present: Set<string>): number {
   let covered = 0;
   for (const [t, w] of question.terms) if (present.has(t)) covered += w;
   return covered;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** For each distinct question word, its best similarity to a word of `words` (computed once per sentence). */
@@ -172,6 +166,12 @@ const passageTerms = new WeakMap<object, Set<string>>();
 /** Each sentence's content words, per passage (a sentence is read once, also as a neighbour). */
 const sentenceWords = new WeakMap<object, Word[][]>();
 
+/** The terms of a passage and its title (read once per passage, shared by its sentences and its article). */
+function termsOfPassage(passage: RetrievedPassage): Set<string> {
+  let terms = passageTerms.get(passage);
+  if (!terms) passageTerms.set(passage, (terms = new Set([...contentWords(passage.text), ...contentWords(passage.title)].map((w) => w.term))));
+  return terms;
+}
 
 const titleTermSets = new WeakMap<object, Set<string>>();
 function titleTerms(passage: { title: string }): Set<string> {
@@ -192,15 +192,9 @@ function residualCoverage(q: QuestionAnalysis, present: Set<string>, title: Set<
   return total === 0 ? 0 : covered / total;
 }
 
-const WORD_RE = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
-
 /** 1 / (1 + d / 30) for the distance d in characters between an item and the nearest question word outside it. */
 function nearness(q: QuestionAnalysis, sentence: string, items: Span[]): number {
-  const anchors: number[] = [];
-  for (const m of sentence.matchAll(WORD_RE)) {
-    const [w] = contentWords(m[0]);
-    if (w && q.terms.has(w.term)) anchors.push(m.index!);
-  }
+  const anchors = questionAnchors(q, sentence).map((a) => a.at);
   let best = Infinity;
   for (const item of items) {
     for (const a of anchors) {
@@ -223,11 +217,7 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
   // The context's words are its sentences' words: sentences are separated by white space.
   const ctxWords = perSentence.slice(Math.max(0, c.i - 1), c.i + 2).flat();
   const ctxTerms = new Set(ctxWords.map((w) => w.term));
-  let passTerms = passageTerms.get(c.passage);
-  if (!passTerms) {
-    passTerms = new Set([...contentWords(c.passage.text), ...contentWords(c.passage.title)].map((w) => w.term));
-    passageTerms.set(c.passage, passTerms);
-  }
+  const passTerms = termsOfPassage(c.passage);
 
   const sentCov = coverage(q, sentTerms);
   const article = ctx.articles?.get(c.passage.articleId);
@@ -291,7 +281,7 @@ export function candidateFeatures(ctx: FeatureContext, c: CandidateSentence): Fe
     covKindMissing: kindKnown && !kindItem ? sentCov : 0,
     titleSentCov: coverage(q, new Set([...sentTerms, ...titleTerms(c.passage)])),
     itemPerson: q.kind === 'person' ? kindItem : 0,
-    personItem: q.kind === 'person' && kindItem && personNames(c.text, q.lowerWords).length > 0 ? 1 : 0,
+    personItem: q.kind === 'person' && kindItem && personNames(c.text, items).length > 0 ? 1 : 0,
     itemPlace: q.kind === 'place' ? kindItem : 0,
     itemDate: q.kind === 'date' ? kindItem : 0,
     itemAmount: q.kind === 'amount' ? kindItem : 0,

@@ -33,7 +33,8 @@ export interface QuestionAnalysis {
   lowerWords: Set<string>;
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+/** A word of running text, with inner apostrophes and dots ("Reagan's", "U.S."). */
+export const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
 
 /** The content words of `text` in order (stop words dropped), each with its search term. */
 export function contentWords(text: string): Word[] {
@@ -110,6 +111,16 @@ export function analyzeQuestion(question: string, termWeight: TermWeight, kindOf
   const kind = kindOf(question);
   const unit = kind === 'amount' ? expectedUnit(question) : undefined;
   return { text: question, words, terms, pairs, kind, unit, focus: findFocus(question), entities, lowerWords };
+}
+
+/** Where the question's terms are in `text`: each matching word's start and length. */
+export function questionAnchors(question: Pick<QuestionAnalysis, 'terms'>, text: string): Array<{ at: number; length: number }> {
+  const anchors: Array<{ at: number; length: number }> = [];
+  for (const m of text.matchAll(WORD)) {
+    const [w] = contentWords(m[0]);
+    if (w && question.terms.has(w.term)) anchors.push({ at: m.index!, length: m[0].length });
+  }
+  return anchors;
 }
 
 /**

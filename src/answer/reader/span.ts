@@ -1,8 +1,6 @@
 import type { Span } from '../../indexing/sentences.ts';
 import { answerItems, personNames } from './answerTypes.ts';
-import { contentWords, type QuestionAnalysis } from './question.ts';
-
-const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+import { questionAnchors, type QuestionAnalysis } from './question.ts';
 
 /**
  * The words of `sentence` that answer the question: the thing of the asked-for kind (a name, a
@@ -14,15 +12,11 @@ export function answerSpan(question: QuestionAnalysis, sentence: string): Span |
   if (question.kind === 'other') return undefined;
   const all = answerItems(question.kind, sentence, question.lowerWords);
   // "Who": a person's name when the sentence has one, else the organisation it names.
-  const people = question.kind === 'person' ? personNames(sentence, question.lowerWords) : [];
+  const people = question.kind === 'person' ? personNames(sentence, all) : [];
   const items = people.length > 0 ? people : all;
   if (items.length === 0) return undefined;
   // Where the question's words are in the sentence: the answer is usually close to them.
-  const anchors: number[] = [];
-  for (const m of sentence.matchAll(WORD)) {
-    const [w] = contentWords(m[0]);
-    if (w && question.terms.has(w.term)) anchors.push(m.index! + m[0].length / 2);
-  }
+  const anchors = questionAnchors(question, sentence).map((a) => a.at + a.length / 2);
   // Nearest to the middle of the question's words in the sentence: one stray match far away
   // (a verb repeated later) does not pull the span to another name.
   const centre = anchors.length === 0 ? 0 : anchors.reduce((a, b) => a + b, 0) / anchors.length;

@@ -1,5 +1,5 @@
 import type { Embedder } from '../embedder.ts';
-import type { WordVectors } from '../wordVectors.ts';
+import { dot, type WordVectors } from '../wordVectors.ts';
 import { normalizeText, tokenize } from './tokenize.ts';
 import type { StaticTable } from './table.ts';
 
@@ -108,8 +108,6 @@ class TableWordVectors implements WordVectors {
     const va = this.vector(a);
     const vb = this.vector(b);
     if (!va || !vb) return 0;
-    let dot = 0;
-    for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
-    return Math.max(-1, Math.min(1, dot));
+    return Math.max(-1, Math.min(1, dot(va, vb)));
   }
 }
