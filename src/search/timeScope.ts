@@ -338,14 +338,15 @@ const TIME_WORDS = new RegExp(
     String.raw`\b(?:according to )?the (?:latest|newest|most recent) (?:reports?|figures?|data|news)\b`,
     String.raw`\b(?:released |published |reported )?(?:this|last|past|next) (?:week|month)(?:['’]s)?\b`,
     String.raw`\b(?:yesterday|today|tonight|tomorrow)(?:['’]s)?\b`,
-    String.raw`\b(?:right now|now|currently|presently|at present|so far|to date|these days|nowadays|as it stands|recently|lately|of late)\b`,
+    String.raw`\b(?:right now|now|currently|presently|at present|so far|to date|these days|nowadays|as it stands|(?:most )?recently|lately|of late)\b`,
   ].join('|'),
   'gi',
 );
 
 /** The question without its relative time words (absolute dates stay: news text writes them). */
 export function withoutTimeWords(question: string): string {
-  const stripped = question.replace(TIME_WORDS, ' ').replace(/\s+/g, ' ').trim();
+  // "Yesterday, what ...": no stray comma left at the front.
+  const stripped = question.replace(TIME_WORDS, ' ').replace(/\s+/g, ' ').replace(/^[\s,;:]+/, '').trim();
   return stripped === '' ? question : stripped;
 }
 

@@ -10,26 +10,94 @@ export type AnswerKind = 'person' | 'place' | 'date' | 'amount' | 'reason' | 'na
 export const ANSWER_KINDS: AnswerKind[] = ['person', 'place', 'date', 'amount', 'reason', 'name', 'other'];
 
 const PERSON_NOUNS =
-  'person|man|woman|people|official|minister|president|chairman|chairwoman|executive|director|leader|spokesman|spokeswoman|' +
+  'person|man|woman|people|official|officials|minister|president|chairman|chairwoman|executive|director|leader|spokesman|spokeswoman|' +
   'secretary|governor|senator|judge|justice|negotiator|economist|analyst|chief|head|premier|king|queen|prince|author|player|' +
-  'scientist|architect|founder|owner|ombudsman|successor|ambassador|envoy|general|commander|candidate|politician|member|writer|artist';
+  'scientist|architect|founder|owner|ombudsman|successor|ambassador|envoy|general|commander|candidate|politician|member|writer|artist|' +
+  'congressman|congresswoman|commissioner|administrator|representative|associate|deputy|trader|dealer|banker|investor|businessman|' +
+  'financier|lawyer|attorney|prosecutor|mayor|chancellor|treasurer|counsel|vice';
 const PLACE_NOUNS = 'country|countries|city|cities|town|state|states|nation|province|region|capital|port|island|continent|area|place|location|site|venue|district|county';
-const DATE_NOUNS = 'year|years|month|day|date|decade|century|time|period|week|season|era';
+const DATE_NOUNS = 'year|years|month|day|date|decade|century|time|period|week|season|era|deadline';
 const AMOUNT_NOUNS =
   'percentage|percent|pct|number|amount|proportion|share|price|prices|cost|rate|rates|value|total|sum|level|figure|size|height|length|' +
   'population|volume|output|production|profit|loss|revenue|revenues|sales|earnings|dividend|debt|deficit|surplus|budget|capacity|tonnes|tons|barrels|' +
-  'discount|premium|stake|fee|fees|fine|wage|salary|tax|tariff|toll|fare|fares|charge|levy|rent|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation';
+  'discount|premium|stake|fee|fees|fine|wage|salary|tax|tariff|toll|fare|fares|charge|levy|rent|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation|' +
+  'pledge|aid|gain|ceiling|limit|cap|income|reserves|exports|imports|consumption|balance|count|toll|ratio|reduction|subsidy|spending|investment|turnover|stock|stocks|shares|holding|holdings|valuation';
+const NAME_NOUNS =
+  'company|companies|firm|firms|bank|banks|group|organi[sz]ation|agency|party|team|club|university|newspaper|name|unit|subsidiary|airline|ship|brand|body|council|' +
+  'committee|exchange|union|brokerage|broker|insurer|lender|carrier|maker|producer|manufacturer|chipmaker|automaker|carmaker|drugmaker|refiner|utility|network|aircraft|' +
+  'plane|planes|missile|product|products|program|programme|plan|index|currency|fund|market|court|ministry|department|rival|partner|buyer|bidder|suitor|division|concern|' +
+  'venture|magazine|paper|chain|law|act|bill|treaty|agreement|accord|contract|project|system|drug|hormone|project|institution|government|authority|board|association|' +
+  'consortium|operator|retailer|supplier|shipper|exporter|importer|firm|partnership|coalition|newspaper|station|field|mine|plant|refinery|factory';
+
+const KIND_OF_NOUN = new Map<string, AnswerKind>();
+for (const [nouns, kind] of [[NAME_NOUNS, 'name'], [PLACE_NOUNS, 'place'], [DATE_NOUNS, 'date'], [AMOUNT_NOUNS, 'amount'], [PERSON_NOUNS, 'person']] as const) {
+  for (const n of nouns.replace(/organi\[sz\]ation/, 'organisation|organization').split('|')) KIND_OF_NOUN.set(n, kind);
+}
+
+// Where the noun phrase after "what"/"which" ends: an auxiliary, a preposition, a relative word.
+const AUXILIARY = /^(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might|shall|be|been|being|must)$/;
+const PHRASE_END = /^(?:of|for|in|at|on|to|from|by|with|about|under|after|over|between|into|than|against|during|before|since|per|that|which|who|whom|whose|as|if|when|where|while|and|or|but|not|so)$/;
+const DETERMINER = /^(?:the|a|an|this|that|these|those|its|their|his|her|our)$/;
+// Verbs that often follow the phrase's head ("Which ... economist said"); past forms in -ed end it after a noun.
+const COMMON_VERB = /^(?:said|says|say|told|tells|won|wins|rose|rises|fell|falls|sold|sells|bought|buys|made|makes|gave|gives|took|takes|got|gets|put|puts|led|leads|signed|chairs|heads|runs|ran|owns|holds|held|paid|pays|plans|wants|hopes|expects|thinks|urged|blamed|warned|called|became|remains|left|went|came|sent|cut|cuts|set|sets|kept|make|own|hold|run|control|supply|produce|need|needs|face|faces|expect)$/;
+
+/**
+ * The kind of thing named by the noun phrase that follows "what"/"which" (after "is", "was" and
+ * a determiner when the question asks "What is the ..."), told by its head noun: the last noun of
+ * the phrase with a known kind ("Which Jardine Fleming economist said ..." -> person; "What is
+ * Martin Sosnoff's latest per-share offer" -> amount; "What was Genentech's growth hormone
+ * product" -> name). Undefined when the phrase has no such noun.
+ */
+function whPhraseKind(words: string[], whAt: number): AnswerKind | undefined {
+  let i = whAt + 1;
+  const copula = i < words.length && /^(?:is|was|are|were)$/i.test(words[i]!);
+  if (copula) i++;
+  if (i < words.length && DETERMINER.test(words[i]!)) i++;
+  let kind: AnswerKind | undefined;
+  for (let n = 0; i < words.length && n < 7; i++, n++) {
+    const raw = words[i]!;
+    const w = raw.toLowerCase();
+    if (AUXILIARY.test(w) || (n > 0 && COMMON_VERB.test(w))) break;
+    // "of" inside a name ("Bank of Australia's") does not end the phrase.
+    if (w === 'of' && /^\p{Lu}/u.test(words[i - 1] ?? '') && /^\p{Lu}/u.test(words[i + 1] ?? '')) continue;
+    if (PHRASE_END.test(w) || (n > 0 && DETERMINER.test(w))) break;
+    if (kind !== undefined && /ed$/.test(w) && !KIND_OF_NOUN.has(w)) break;
+    // A hyphenated word is a modifier ("per-share", "five-year"), except a title ("vice-president").
+    const parts = w.replace(/['’]s$/, '').split('-');
+    const head = parts[parts.length - 1]!;
+    const found = KIND_OF_NOUN.get(head);
+    if (found && (parts.length === 1 || found === 'person')) {
+      kind = found;
+      // "Which company's bid": the owner is what is asked; a person noun is not a modifier.
+      if ((!copula && /['’]s$/.test(w)) || found === 'person') break;
+    }
+  }
+  return kind;
+}
 
 export function answerKind(question: string): AnswerKind {
   const q = question.toLowerCase();
   if (/\bhow (many|much|long|far|old|large|big|tall|high|often|fast|heavy|deep|steep|sharp|severe|low|wide|small)\b/.test(q)) return 'amount';
-  if (new RegExp(`\\b(what|which)\\s+(\\w+\\s+){0,2}(${AMOUNT_NOUNS})\\b`).test(q)) return 'amount';
-  if (/\bwhen\b/.test(q) || new RegExp(`\\b(what|which|in what|in which)\\s+(${DATE_NOUNS})\\b`).test(q)) return 'date';
   if (/\bwhy\b|\bwhat (caused|led to|prompted|made|drove|triggered)\b|\bwhat (is|was|were|are) the (reason|cause)/.test(q)) return 'reason';
-  if (/\bwhere\b/.test(q) || new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${PLACE_NOUNS})\\b`).test(q)) return 'place';
-  if (/\b(who|whom|whose)\b/.test(q) || new RegExp(`\\b(what|which)\\s+(\\w+\\s+)?(${PERSON_NOUNS})\\b`).test(q)) return 'person';
-  if (/\bwhat (is|was|are|were) the names? of\b/.test(q)) return 'name';
-  if (/\b(what|which)\s+(\w+\s+)?(company|companies|firm|firms|bank|banks|group|organi[sz]ation|agency|party|team|club|university|newspaper|country|name|unit|subsidiary|airline|ship|brand|body|council|committee|exchange|union|brokerage|broker|insurer|lender|carrier|maker|producer|manufacturer|chipmaker|automaker|carmaker|refiner|utility|network|aircraft|plane|planes|missile|product|program|programme|plan|index|currency|fund|market|court|ministry|department|official|rival|partner|buyer|bidder|suitor|unit|division|concern|venture|newspaper|magazine|paper)\b/.test(q)) return 'name';
+  const words = question.match(/[\p{L}\p{N}][\p{L}\p{N}'’.&-]*/gu) ?? [];
+  if (/\bwhat (is|was|are|were) the names? of\b/.test(q)) {
+    // "What is the name of the ... official who ...": a person's name when the phrase names a person.
+    const of = words.findIndex((w) => w.toLowerCase() === 'of');
+    return whPhraseKind(words, of) === 'person' ? 'person' : 'name';
+  }
+  const whAt = words.findIndex((w) => /^(?:what|which)$/i.test(w));
+  // "What is Dart Group offering per share?": the price, whatever the subject is.
+  if (/^\W*what (is|are|was|were|did|does|do|has|have|had)\b.*\b(offering|paying|charging|bidding|offered|paid|charged|bid)\b/.test(q)) return 'amount';
+  const phrase = whAt >= 0 ? whPhraseKind(words, whAt) : undefined;
+  if (phrase === 'amount') return 'amount';
+  if (/\bwhen\b/.test(q)) return 'date';
+  if (phrase) return phrase;
+  if (/\bwhere\b/.test(q)) return 'place';
+  if (/\b(who|whom|whose)\b/.test(q)) return 'person';
+  // "To what did the bank cut its rate?", "What is Dart offering per share?", "What did the embassy put output at?"
+  if (/\bto what\b(?! extent)/.test(q) && /\b(cut|cuts|raise|raised|raises|lift|lifted|lower|lowered|reduce|reduced|increase|increased|boost|boosted|trim|trimmed|set|fix|fixed|rise|rose|fall|fell|extend|extended)\b/.test(q)) return 'amount';
+  if (/\bper[- ]share\b|\ba share\b/.test(q) && /\bwhat\b/.test(q)) return 'amount';
+  if (/\bwhat\b.*\b(put|value|valued|peg|pegged|quote|quoted|price|priced|estimate|estimated|set|fix|fixed)\b[^?]*\bat\W*$/.test(q)) return 'amount';
   return 'other';
 }
 
