@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { termWeightFor, PASSAGES_PER_ANSWER } from '../src/answer/coverageService.ts';
 import { contentWords } from '../src/answer/reader/question.ts';
-import { readForTraining, trainReader, type ReadQuestion, type TrainReport } from '../src/answer/reader/training.ts';
+import { readForTraining, trainReader, TRAINING_NOW, type ReadQuestion, type TrainReport } from '../src/answer/reader/training.ts';
 import { DEFAULT_MODEL_PATH } from '../src/answer/reader/model.ts';
 import { exitWithError, parseCommandLine, startup } from '../src/cli/runtime.ts';
 import { loadCorpus } from '../src/corpus/load.ts';
@@ -37,8 +37,6 @@ import { EmbeddedWords } from './train-reader/embeddedWords.ts';
  * fifth of reuters-dev's answerable questions to decline a fifth of its unanswerable ones.
  */
 const MAX_WRONGLY_ABSTAINED = 0.05;
-/** "Now" for training questions without their own: after all the coverage, and fixed. */
-const TRAINING_NOW = new Date('2026-01-01T12:00:00Z');
 /** Every this-many answerable question is also asked of the coverage without its article. */
 const GONE_EVERY = 3;
 /**

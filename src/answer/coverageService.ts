@@ -11,7 +11,7 @@ import { defaultReaderModel, type ReaderModel } from './reader/model.ts';
 import { read, type Reading, type ReaderResources } from './reader/reader.ts';
 import type { RetrievedPassage } from '../search/types.ts';
 import { validateQuestion } from './question.ts';
-import { applyRecency, readingInTimeOrder, retrievalStrength, timeProblemAnswer, type CitationStrength } from './recency.ts';
+import { applyRecency, readingInTimeOrder, timeProblemAnswer } from './recency.ts';
 import { coverageDays, timeScope, withoutDates } from '../search/timeScope.ts';
 import type { Answer } from './types.ts';
 import { verifyCitations } from './verify.ts';
@@ -121,10 +121,7 @@ function showable(answer: Answer, extractive: Answer): Answer {
       // the passages in the reader's order: the one answering best first.
       const writtenFor = followUp ? `${question} (a follow-up to: ${previousQuestion})` : question;
       const answer = writer ? await writer.write(writtenFor, byReading(passages, reading), extractive) : extractive;
-      // Recency reorders among the quotes that answer: by the reader's probability where it gave one.
-      const retrievalOrder = retrievalStrength(passages);
-      const strength: CitationStrength = (c, i) => c.score ?? retrievalOrder(c, i);
-      const shown = applyRecency(showable(answer, extractive), { scope, passages, strength, leadChosen: true });
+      const shown = applyRecency(showable(answer, extractive), { scope, passages });
       if (!followUp) return shown;
       return { ...shown, question, followUp: { previousQuestion: previousQuestion!, searchedAs: followUp.question } };
     },

@@ -101,9 +101,24 @@ export function foldsByGroup(groups: string[], k: number): Map<string, number> {
  * words, so there a high coverage looks like a warning sign.
  */
 export function fitLogisticSigned(rows: Example[], features: readonly string[], signs: Record<string, 1 | -1>, l2 = 1): LogisticModel {
+  return fitSigned(fitLogistic, rows, features, signs, l2);
+}
+
+/** `fitConditionalLogit` with weights that keep the signs the features must have (as `fitLogisticSigned`). */
+export function fitConditionalLogitSigned(rows: Example[], features: readonly string[], signs: Record<string, 1 | -1>, l2 = 1): LogisticModel {
+  return fitSigned(fitConditionalLogit, rows, features, signs, l2);
+}
+
+function fitSigned(
+  fit: (rows: Example[], features: readonly string[], l2: number) => LogisticModel,
+  rows: Example[],
+  features: readonly string[],
+  signs: Record<string, 1 | -1>,
+  l2: number,
+): LogisticModel {
   let kept = [...features];
   for (;;) {
-    const model = fitLogistic(rows, kept, l2);
+    const model = fit(rows, kept, l2);
     const wrong = kept.filter((f, i) => signs[f] !== undefined && Math.sign(model.weights[i]!) === -signs[f]!);
     if (wrong.length === 0) {
       // Report every feature, the dropped ones with weight 0, so the model lists what it was offered.

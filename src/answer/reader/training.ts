@@ -11,6 +11,9 @@ import { analyzeQuestion, type TermWeight } from './question.ts';
 import { answerLevelFeatures, ANSWER_FEATURES, type ScoredCandidate } from './reader.ts';
 import { answerSpan } from './span.ts';
 
+/** "Now" for training questions without their own: after all the coverage, and fixed, so refits agree. */
+export const TRAINING_NOW = new Date('2026-01-01T12:00:00Z');
+
 /** One training question, read: its candidates' features and whether each holds an answer. */
 export interface ReadQuestion {
   id: string;
