@@ -14,8 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { termWeightFor, PASSAGES_PER_ANSWER } from '../src/answer/coverageService.ts';
-import { LEAD_FEATURES, leadFeatures, DEFAULT_LEAD_MODEL_PATH, READER_PREFIX, type LeadModel } from '../src/answer/lead/leadModel.ts';
-import { crossValidate, fitLead, type LeadFigures, type LeadQuestion } from '../src/answer/lead/training.ts';
+import { LEAD_FEATURES, leadFeatures, DEFAULT_LEAD_MODEL_PATH, READER_PREFIX, scopeClass, type LeadModel, type ScopeClass } from '../src/answer/lead/leadModel.ts';
+import { chooseShares, crossValidate, fitLead, type LeadFigures, type LeadQuestion } from '../src/answer/lead/training.ts';
 import { leadOptions, storyOf } from '../src/answer/recency.ts';
 import { defaultReaderModel } from '../src/answer/reader/model.ts';
 import { read } from '../src/answer/reader/reader.ts';
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         group: group(q),
         set,
         kind: q.kind ?? 'none',
+        scopeClass: scopeClass(scope),
         weight,
         options: options.map((o, i) => ({ features: features[i]!, right: holds(o.quote, q.answers!), stale: holds(o.quote, q.stale) })),
       });
@@ -127,19 +128,25 @@ async function main(): Promise<void> {
   // mostly on SQuAD, and news questions about a story's time weigh them differently.
   const readerNames = [...new Set(data.flatMap((q) => q.options.flatMap((o) => Object.keys(o.features).filter((k) => k.startsWith(READER_PREFIX)))))].sort();
   const featureNames = [...LEAD_FEATURES, ...readerNames];
-  const cv = crossValidate(data, folds, l2, featureNames);
+  const { shares: minShare, merits } = chooseShares(data, folds, l2, featureNames);
+  const cv = crossValidate(data, folds, l2, featureNames, minShare);
   const model: LeadModel = {
     version: 1,
     trainedWith:
       `npm run train-lead -- ${process.argv.slice(2).join(' ')}`.trim() +
       ` (model ${path.basename(embedder.modelId)}; data: ${timeFile} (${timeQuestions.length} time questions, weighted ${timeWeight}x) and ${newsFile} (${newsQuestions.length} answerable) over ${corpus})`,
     options: optionCount,
+    minShare,
     model: fitLead(data, l2, featureNames),
-    crossValidation: cv,
+    crossValidation: { figures: cv, meritByShare: merits },
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(model, null, 1)}\n`);
   process.stdout.write(formatFigures(cv, folds));
+  process.stdout.write('\nlead among candidates answering at least this share of the best (mean of right - stale over the kinds, out of fold):\n');
+  for (const [c, m] of Object.entries(merits)) {
+    process.stdout.write(`  ${c.padEnd(9)} ${Object.entries(m).map(([share, v]) => `${share} ${(100 * v).toFixed(1)}`).join(', ')}; chosen ${minShare[c as ScopeClass]}\n`);
+  }
   process.stdout.write(`\nweights (standardised): ${featureNames.map((f, i) => `${f} ${model.model.weights[i]!.toFixed(2)}`).join(', ')}\nwrote ${out}\n`);
 }
 

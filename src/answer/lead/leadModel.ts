@@ -33,6 +33,12 @@ export interface LeadModel {
   trainedWith: string;
   /** How many of the reader's best candidates it chooses among. */
   options: number;
+  /**
+   * Only a candidate answering at least this share as strongly as the reader's best may lead
+   * (chosen by the training script out of fold): an older article that alone answers is not
+   * buried under a newer one that hardly does.
+   */
+  minShare: Record<ScopeClass, number>;
   model: LogisticModel;
   /** Cross-validated figures printed by the training script, kept for the record. */
   crossValidation?: unknown;
@@ -94,8 +100,21 @@ export const READER_PREFIX = 'reader.';
 
 /** Reader log-odds below the best's by more than this count as this (a sentence that hardly answers). */
 const MIN_LOG_STRENGTH = -8;
+/** Ages beyond this many days count as this. */
+const MAX_AGE_DAYS = 365;
 /** An option answers at all, for "the newest article that answers", when at least this share of the best's strength. */
 const ANSWERS_SHARE = 0.1;
+
+/** The kinds of question the lead treats apart: about now (explicitly or in the present tense), a relative period, a calendar period, the past. */
+export type ScopeClass = 'explicit' | 'present' | 'relative' | 'calendar' | 'past';
+export const SCOPE_CLASSES: ScopeClass[] = ['explicit', 'present', 'relative', 'calendar', 'past'];
+
+export function scopeClass(scope: TimeScope): ScopeClass {
+  if (scope.relative) return 'relative';
+  if (isCalendarPeriod(scope)) return 'calendar';
+  if (scope.latest === 'explicit') return 'explicit';
+  return scope.latest === 'present' ? 'present' : 'past';
+}
 
 /** A question about a calendar period ("in February 1987", "on March 3"), not one relative to now. */
 export function isCalendarPeriod(scope: TimeScope): boolean {
@@ -151,7 +170,9 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
   const months = monthMentions(scope);
   return options.map((o) => {
     const strength = Math.max(MIN_LOG_STRENGTH, Math.log(Math.max(o.strength, 1e-12) / best));
-    const age = o.date && newest && o.date <= newest ? Math.log1p(daysBetween(o.date, newest)) : 0;
+    // Capped at a year: the training archive spans eight months, and a coverage of years must not
+    // turn age alone into a verdict.
+    const age = o.date && newest && o.date <= newest ? Math.log1p(Math.min(MAX_AGE_DAYS, daysBetween(o.date, newest))) : 0;
     const isNewest = o.date !== null && o.date === newestAnswering && o.fits && o.strength >= ANSWERS_SHARE * best ? 1 : 0;
     return {
       strength,
@@ -187,11 +208,17 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
 export function leadIndex(options: LeadOption[], scope: TimeScope, story: Set<string>, model: LeadModel = defaultLeadModel()): number {
   const considered = options.slice(0, model.options);
   if (considered.length < 2) return 0;
-  const features = leadFeatures(considered, scope, story);
+  return chooseLead(leadFeatures(considered, scope, story), model.model, model.minShare[scopeClass(scope)] ?? 0);
+}
+
+/** The best-scoring option among those answering at least `minShare` as strongly as the best (the first always may). */
+export function chooseLead(features: Array<Record<string, number>>, model: LogisticModel, minShare: number): number {
+  const floor = Math.log(minShare);
   let best = 0;
   let bestScore = -Infinity;
   features.forEach((f, i) => {
-    const z = leadScore(model.model, f);
+    if (i > 0 && f.strength! < floor) return;
+    const z = leadScore(model, f);
     if (z > bestScore) {
       bestScore = z;
       best = i;
@@ -226,7 +253,7 @@ export function defaultLeadModel(): LeadModel {
 
 export function readLeadModel(file: string): LeadModel {
   const model = JSON.parse(fs.readFileSync(file, 'utf8')) as LeadModel;
-  if (model.version !== 1 || !model.model?.features || !(model.options > 0)) {
+  if (model.version !== 1 || !model.model?.features || !(model.options > 0) || SCOPE_CLASSES.some((c) => !(model.minShare?.[c]! >= 0))) {
     throw new Error(`${file} is not a lead model (version 1); run npm run train-lead`);
   }
   return model;
