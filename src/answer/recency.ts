@@ -38,9 +38,9 @@ export function storyOf(scope: TimeScope, passages: RankedPassage[]): Set<string
 /**
  * The reading with the candidate that should lead for the question's time moved first (the
  * lead model's choice, `leadIndex`), so that the answer quotes it: the newest article on a story
- * often states the current figure in a sentence the reader ranks below an older, fuller report. How likely the
- * reading is to answer at all (`pAnswer`) does not change; written answers read the passages in
- * this order too.
+ * often states the current figure in a sentence the reader ranks below an older, fuller report.
+ * How likely the reading is to answer at all (`pAnswer`) does not change; written answers read
+ * the passages in this order too.
  */
 export function readingInTimeOrder(reading: Reading, context: RecencyContext): Reading {
   const candidates = reading.candidates;

@@ -76,8 +76,9 @@ export const LEAD_FEATURES = [
  * Signs the weights must keep, whatever a training set's quirks: for a question about now, an
  * older article never gains by being older, nor the story's newest by being newest less, nor a
  * sentence by telling an earlier state; a sentence off the story or outside the question's
- * window never gains by it. The reader-written questions (eval/reuters-train.jsonl) were written per
- * article, without asking whether a later one changed the fact, so left free they pull the other way.
+ * window never gains by it. The reader questions (eval/reuters-train.jsonl) were written per
+ * article, without asking whether a later one changed the fact: left free, they pull the other
+ * way.
  */
 export const LEAD_SIGNS: Record<string, 1 | -1> = {
   strength: 1,

@@ -20,14 +20,14 @@ const DATE_NOUNS = 'year|years|month|day|date|decade|century|time|period|week|se
 const AMOUNT_NOUNS =
   'percentage|percent|pct|number|amount|proportion|share|price|prices|cost|rate|rates|value|total|sum|level|figure|size|height|length|' +
   'population|volume|output|production|profit|loss|revenue|revenues|sales|earnings|dividend|debt|deficit|surplus|budget|capacity|tonnes|tons|barrels|' +
-  'discount|premium|stake|fee|fees|fine|wage|salary|tax|tariff|toll|fare|fares|charge|levy|rent|margin|yield|growth|increase|rise|fall|drop|cut|payment|sum|bid|offer|loan|quota|target|forecast|estimate|inflation|' +
-  'pledge|aid|gain|ceiling|limit|cap|income|reserves|exports|imports|consumption|balance|count|toll|ratio|reduction|subsidy|spending|investment|turnover|stock|stocks|shares|holding|holdings|valuation';
+  'discount|premium|stake|fee|fees|fine|wage|salary|tax|tariff|toll|fare|fares|charge|levy|rent|margin|yield|growth|increase|rise|fall|drop|cut|payment|bid|offer|loan|quota|target|forecast|estimate|inflation|' +
+  'pledge|aid|gain|ceiling|limit|cap|income|reserves|exports|imports|consumption|balance|count|ratio|reduction|subsidy|spending|investment|turnover|stock|stocks|shares|holding|holdings|valuation';
 const NAME_NOUNS =
   'company|companies|firm|firms|bank|banks|group|organi[sz]ation|agency|party|team|club|university|newspaper|name|unit|subsidiary|airline|ship|brand|body|council|' +
   'committee|exchange|union|brokerage|broker|insurer|lender|carrier|maker|producer|manufacturer|chipmaker|automaker|carmaker|drugmaker|refiner|utility|network|aircraft|' +
   'plane|planes|missile|product|products|program|programme|plan|index|currency|fund|market|court|ministry|department|rival|partner|buyer|bidder|suitor|division|concern|' +
-  'venture|magazine|paper|chain|law|act|bill|treaty|agreement|accord|contract|project|system|drug|hormone|project|institution|government|authority|board|association|' +
-  'consortium|operator|retailer|supplier|shipper|exporter|importer|firm|partnership|coalition|newspaper|station|field|mine|plant|refinery|factory';
+  'venture|magazine|paper|chain|law|act|bill|treaty|agreement|accord|contract|project|system|drug|hormone|institution|government|authority|board|association|' +
+  'consortium|operator|retailer|supplier|shipper|exporter|importer|partnership|coalition|station|field|mine|plant|refinery|factory';
 
 const KIND_OF_NOUN = new Map<string, AnswerKind>();
 for (const [nouns, kind] of [[NAME_NOUNS, 'name'], [PLACE_NOUNS, 'place'], [DATE_NOUNS, 'date'], [AMOUNT_NOUNS, 'amount'], [PERSON_NOUNS, 'person']] as const) {
@@ -94,7 +94,7 @@ export function answerKind(question: string): AnswerKind {
   if (phrase) return phrase;
   if (/\bwhere\b/.test(q)) return 'place';
   if (/\b(who|whom|whose)\b/.test(q)) return 'person';
-  // "To what did the bank cut its rate?", "What is Dart offering per share?", "What did the embassy put output at?"
+  // "To what did the bank cut its rate?", "What per share ...?", "What did the embassy put output at?"
   if (/\bto what\b(?! extent)/.test(q) && /\b(cut|cuts|raise|raised|raises|lift|lifted|lower|lowered|reduce|reduced|increase|increased|boost|boosted|trim|trimmed|set|fix|fixed|rise|rose|fall|fell|extend|extended)\b/.test(q)) return 'amount';
   if (/\bper[- ]share\b|\ba share\b/.test(q) && /\bwhat\b/.test(q)) return 'amount';
   if (/\bwhat\b.*\b(put|value|valued|peg|pegged|quote|quoted|price|priced|estimate|estimated|set|fix|fixed)\b[^?]*\bat\W*$/.test(q)) return 'amount';
