@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { leadIndex } from '../../src/answer/lead/leadModel.ts';
 import { applyRecency, dateLabel, readingInTimeOrder, timeProblemAnswer } from '../../src/answer/recency.ts';
 import { read } from '../../src/answer/reader/reader.ts';
 import { EMBEDDED_MODEL_ID, loadEmbedder, type Embedder } from '../../src/indexing/embedder.ts';
@@ -107,6 +108,18 @@ describe('readingInTimeOrder: which sentence leads for the question\'s time', ()
 
   it('for a question about a day, leads with that day\'s article over later reports', () => {
     expect(leadOf('What was the harbour toll on March 3, 2025?', '2025-04-10', story)).toContain('four dollars');
+  });
+
+  it('with no dates at all (an encyclopedia, not news), keeps the reader\'s order', () => {
+    // The reader's second sentence holds the amount asked for and its first does not: with
+    // dates the lead model moves the second first; without any, there is no time to choose for.
+    const options = (date: string | null) => [
+      { date, articleId: 'a1', quote: 'Commuters protested against the harbour toll.', strength: 0.5, fits: false },
+      { date, articleId: 'a2', quote: 'The harbour toll is three dollars.', strength: 0.45, fits: true },
+    ];
+    const scope = timeScope('How much is the harbour toll?', at('2025-04-10'));
+    expect(leadIndex(options('2025-04-08'), scope, new Set(['a1', 'a2']))).toBe(1);
+    expect(leadIndex(options(null), scope, new Set(['a1', 'a2']))).toBe(0);
   });
 
   it('within "this week", leads with the week\'s article, never a later one', () => {

@@ -211,7 +211,8 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
 /** Which of `options` (the reader's order) leads the answer: the one the lead model scores highest. */
 export function leadIndex(options: LeadOption[], scope: TimeScope, story: Set<string>, model: LeadModel = defaultLeadModel()): number {
   const considered = options.slice(0, model.options);
-  if (considered.length < 2) return 0;
+  // Without dates there is no time to choose for: the reader's order stands.
+  if (considered.length < 2 || considered.every((o) => o.date === null)) return 0;
   return chooseLead(leadFeatures(considered, scope, story), model.model, model.minShare[scopeClass(scope)] ?? 0);
 }
 
