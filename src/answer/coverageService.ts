@@ -7,6 +7,7 @@ import { splitSentences } from '../indexing/sentences.ts';
 import type { AskOptions, Coverage, CoverageStats, LatestArticle, SourcePassage } from './coverage.ts';
 import { abstention, composeAnswer, DEFAULT_EXTRACTIVE, type ExtractiveOptions } from './extractive.ts';
 import { combineFollowUp } from './followUp.ts';
+import { defaultLeadModel, type LeadModel } from './lead/leadModel.ts';
 import { defaultReaderModel, type ReaderModel } from './reader/model.ts';
 import { read, type Reading, type ReaderResources } from './reader/reader.ts';
 import type { RetrievedPassage } from '../search/types.ts';
@@ -48,6 +49,8 @@ export interface CoverageOptions {
   extractive?: ExtractiveOptions;
   /** The reader's fitted model (default: the committed src/answer/reader/model.json). */
   readerModel?: ReaderModel;
+  /** Which candidate leads for the question's time (default: the committed src/answer/lead/model.json). */
+  leadModel?: LeadModel;
   /**
    * For evaluation only: sees every question's ranked passages, at least `depth` of them (the
    * answer is still chosen from the first PASSAGES_PER_ANSWER).
@@ -65,6 +68,8 @@ export function createCoverage(options: CoverageOptions): Coverage {
   retriever.prepareDates(); // every question is read against its time of asking
   const articleIndexById = new Map(index.articles.map((a, i) => [a.id, i]));
   const resources: ReaderResources = { termWeight: termWeightFor(index), words: embedder.words, model: options.readerModel ?? defaultReaderModel() };
+  // Read now, so that a missing or broken model file stops the start, not every question.
+  const leadModel = options.leadModel ?? defaultLeadModel();
   // The coverage's first and last days, and its article dates in order (to count a period's articles).
   const { sortedDays, span } = coverageDays(index.articles);
   // Undated articles may be from any time: with any of them, no period is known to be empty.
@@ -112,7 +117,7 @@ function showable(answer: Answer, extractive: Answer): Answer {
       // passages by date, and answering sentences rarely repeat the question's date. The sentence
       // that leads is then chosen for the question's time (recency.ts).
       const answerFor = (focusText: string) => {
-        const timed = readingInTimeOrder(read(withoutDates(focusText), passages, resources), { scope, passages });
+        const timed = readingInTimeOrder(read(withoutDates(focusText), passages, resources), { scope, passages }, leadModel);
         return { reading: timed, answer: { ...composeAnswer(timed, extractiveOptions), question: focusText } };
       };
       let { reading, answer: extractive } = answerFor(focus);

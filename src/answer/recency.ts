@@ -1,7 +1,7 @@
 import type { RankedPassage } from '../search/retriever.ts';
 import { storyMembers, storyShare } from '../search/story.ts';
 import { inWindow, readableDay, type CoverageSpan, type TimeScope } from '../search/timeScope.ts';
-import { leadIndex, type LeadOption } from './lead/leadModel.ts';
+import { defaultLeadModel, leadIndex, type LeadModel, type LeadOption } from './lead/leadModel.ts';
 import { abstention } from './extractive.ts';
 import type { Reading } from './reader/reader.ts';
 import type { Answer, Citation } from './types.ts';
@@ -42,10 +42,10 @@ export function storyOf(scope: TimeScope, passages: RankedPassage[]): Set<string
  * How likely the reading is to answer at all (`pAnswer`) does not change; written answers read
  * the passages in this order too.
  */
-export function readingInTimeOrder(reading: Reading, context: RecencyContext): Reading {
+export function readingInTimeOrder(reading: Reading, context: RecencyContext, model: LeadModel = defaultLeadModel()): Reading {
   const candidates = reading.candidates;
   if (candidates.length < 2) return reading;
-  const lead = leadIndex(leadOptions(reading), context.scope, storyOf(context.scope, context.passages));
+  const lead = leadIndex(leadOptions(reading), context.scope, storyOf(context.scope, context.passages), model);
   if (lead === 0) return reading;
   return { ...reading, candidates: [candidates[lead]!, ...candidates.filter((_, i) => i !== lead)] };
 }
