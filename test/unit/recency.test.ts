@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { leadIndex } from '../../src/answer/lead/leadModel.ts';
+import { chooseLead, leadIndex } from '../../src/answer/lead/leadModel.ts';
 import { applyRecency, dateLabel, readingInTimeOrder, timeProblemAnswer } from '../../src/answer/recency.ts';
 import { read } from '../../src/answer/reader/reader.ts';
 import { EMBEDDED_MODEL_ID, loadEmbedder, type Embedder } from '../../src/indexing/embedder.ts';
@@ -125,6 +125,23 @@ describe('readingInTimeOrder: which sentence leads for the question\'s time', ()
   it('within "this week", leads with the week\'s article, never a later one', () => {
     expect(leadOf('What harbour toll did the bridge authority announce this week?', '2025-03-11', [set, raised])).toContain('five dollars');
     expect(leadOf('What harbour toll did the bridge authority announce this week?', '2025-03-05', [set, raised])).toContain('four dollars');
+  });
+});
+
+describe('chooseLead', () => {
+  // A model that goes by the reader's strength alone, to see the rules around it.
+  const byStrength = { features: ['strength'], mean: [0], std: [1], weights: [1], bias: 0 };
+  const option = (strength: number, outsideWindow = 0) => ({ strength: Math.log(strength), outsideWindow });
+
+  it('for a period asked about, a report from outside its window never leads one from inside', () => {
+    expect(chooseLead([option(1, 1), option(0.4)], byStrength, 0.2)).toBe(1);
+    // ... unless nothing inside answers well enough to lead.
+    expect(chooseLead([option(1, 1), option(0.1)], byStrength, 0.2)).toBe(0);
+  });
+
+  it('lets no candidate below the share of the best lead, however the model scores it', () => {
+    const preferWeak = { ...byStrength, weights: [-1] };
+    expect(chooseLead([option(1), option(0.5), option(0.1)], preferWeak, 0.2)).toBe(1);
   });
 });
 

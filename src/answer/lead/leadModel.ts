@@ -216,13 +216,19 @@ export function leadIndex(options: LeadOption[], scope: TimeScope, story: Set<st
   return chooseLead(leadFeatures(considered, scope, story), model.model, model.minShare[scopeClass(scope)] ?? 0);
 }
 
-/** The best-scoring option among those answering at least `minShare` as strongly as the best (the first always may). */
+/**
+ * The best-scoring option among those answering at least `minShare` as strongly as the best (the
+ * first always may), and among those inside the question's window when any of them is: for a
+ * period asked about, a report from outside it never leads one from inside.
+ */
 export function chooseLead(features: Array<Record<string, number>>, model: LogisticModel, minShare: number): number {
   const floor = Math.log(minShare);
+  const eligible = features.map((f, i) => i === 0 || f.strength! >= floor);
+  const inside = features.some((f, i) => eligible[i] && f.outsideWindow === 0);
   let best = 0;
   let bestScore = -Infinity;
   features.forEach((f, i) => {
-    if (i > 0 && f.strength! < floor) return;
+    if (!eligible[i] || (inside && f.outsideWindow === 1)) return;
     const z = leadScore(model, f);
     if (z > bestScore) {
       bestScore = z;
