@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       const [vector] = await embedder.embed([q.question]);
       const passages = retriever.retrieve(q.question, vector!, PASSAGES_PER_ANSWER, scope);
       const reading = read(withoutDates(q.question), passages, resources);
-      const options = leadOptions(reading).slice(0, optionCount);
+      const options = leadOptions(reading, optionCount);
       if (options.length < 2) continue;
       const features = leadFeatures(options, scope, storyOf(scope, passages));
       const holds = (text: string, values: string[] | undefined) => (values ?? []).some((a) => containsAnswer(text, a));

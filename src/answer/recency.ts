@@ -1,7 +1,7 @@
 import type { RankedPassage } from '../search/retriever.ts';
 import { storyMembers, storyShare } from '../search/story.ts';
 import { inWindow, readableDay, type CoverageSpan, type TimeScope } from '../search/timeScope.ts';
-import { defaultLeadModel, leadIndex, type LeadModel, type LeadOption } from './lead/leadModel.ts';
+import { defaultLeadModel, isCalendarPeriod, leadIndex, type LeadModel, type LeadOption } from './lead/leadModel.ts';
 import { abstention } from './extractive.ts';
 import type { Reading } from './reader/reader.ts';
 import type { Answer, Citation } from './types.ts';
@@ -45,15 +45,15 @@ export function storyOf(scope: TimeScope, passages: RankedPassage[]): Set<string
 export function readingInTimeOrder(reading: Reading, context: RecencyContext, model: LeadModel = defaultLeadModel()): Reading {
   const candidates = reading.candidates;
   if (candidates.length < 2) return reading;
-  const lead = leadIndex(leadOptions(reading), context.scope, storyOf(context.scope, context.passages), model);
+  const lead = leadIndex(leadOptions(reading, model.options), context.scope, storyOf(context.scope, context.passages), model);
   if (lead === 0) return reading;
   return { ...reading, candidates: [candidates[lead]!, ...candidates.filter((_, i) => i !== lead)] };
 }
 
 /** The reader's candidates as lead options, in the reader's order (the lead model's inputs). */
-export function leadOptions(reading: Reading): LeadOption[] {
+export function leadOptions(reading: Reading, count = reading.candidates.length): LeadOption[] {
   const asksForItem = reading.question.kind !== 'other';
-  return reading.candidates.map((c) => ({
+  return reading.candidates.slice(0, count).map((c) => ({
     date: c.passage.date,
     articleId: c.passage.articleId,
     quote: c.text,
@@ -109,7 +109,7 @@ function quoteLine(c: Citation): string {
 
 /** When the first quote is older than the newest article on the story (within the question's period). */
 function asOfNote(scope: TimeScope, lead: Citation, passages: RankedPassage[], story: Set<string>): string | undefined {
-  if (!lead.date || (scope.window && !scope.relative && scope.latest !== 'explicit')) return undefined;
+  if (!lead.date || isCalendarPeriod(scope)) return undefined;
   let newest: string | undefined;
   for (const p of passages) {
     if (!story.has(p.articleId) || !p.date || (scope.window && !inWindow(p.date, scope.window))) continue;

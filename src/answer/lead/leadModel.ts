@@ -153,7 +153,9 @@ function monthMentions(scope: TimeScope): { period: RegExp; other: RegExp } | un
 
 /** The lead model's inputs for each option (`story`: the articles on the question's story). */
 export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set<string>): Array<Record<string, number>> {
-  const calendar = isCalendarPeriod(scope) ? 1 : 0;
+  // One of the kinds of question, as 0/1 flags for the per-kind measures.
+  const kind = scopeClass(scope);
+  const [explicit, present, past, relative, calendar] = (['explicit', 'present', 'past', 'relative', 'calendar'] as const).map((k) => (kind === k ? 1 : 0)) as [number, number, number, number, number];
   const best = Math.max(1e-12, ...options.map((o) => o.strength));
   const inScope = (o: LeadOption) => o.date !== null && (!scope.window || inWindow(o.date, scope.window));
   const onStory = options.filter((o) => inScope(o) && story.has(o.articleId));
@@ -164,10 +166,6 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
   const newestAnswering = newestOf(pool.filter((o) => o.fits && o.strength >= ANSWERS_SHARE * best));
   const articleBest = new Map<string, number>();
   for (const o of options) articleBest.set(o.articleId, Math.max(articleBest.get(o.articleId) ?? 0, o.strength));
-  const explicit = !calendar && scope.latest === 'explicit' && !scope.relative ? 1 : 0;
-  const present = !scope.window && scope.latest === 'present' ? 1 : 0;
-  const past = !scope.window && scope.latest === 'none' ? 1 : 0;
-  const relative = scope.relative ? 1 : 0;
   const period = calendar ? scope.period : undefined;
   const months = monthMentions(scope);
   return options.map((o) => {
@@ -176,6 +174,8 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
     // turn age alone into a verdict.
     const age = o.date && newest && o.date <= newest ? Math.log1p(Math.min(MAX_AGE_DAYS, daysBetween(o.date, newest))) : 0;
     const isNewest = o.date !== null && o.date === newestAnswering && o.fits && o.strength >= ANSWERS_SHARE * best ? 1 : 0;
+    const back = looksBack(o.quote) ? 1 : 0;
+    const namesMonth = months?.period.test(o.quote) ? 1 : 0;
     return {
       strength,
       strengthExplicit: strength * explicit,
@@ -183,9 +183,9 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
       strengthRelative: strength * relative,
       strengthCalendar: strength * calendar,
       fits: o.fits ? 1 : 0,
-      looksBack: looksBack(o.quote) ? 1 : 0,
+      looksBack: back,
       // Telling an earlier state cannot answer for now; for the past it may be just the thing.
-      looksBackNow: looksBack(o.quote) && (explicit || present) ? 1 : 0,
+      looksBackNow: back * (explicit + present),
       offStory: story.has(o.articleId) ? 0 : 1,
       undated: o.date === null ? 1 : 0,
       bestOfArticle: o.strength >= articleBest.get(o.articleId)! ? 1 : 0,
@@ -200,8 +200,8 @@ export function leadFeatures(options: LeadOption[], scope: TimeScope, story: Set
       inPeriod: period && inWindow(o.date, period) ? 1 : 0,
       calendarBefore: period && o.date && o.date < period.from ? Math.log1p(daysBetween(o.date, period.from)) : 0,
       calendarAfter: period && o.date && o.date > period.to ? Math.log1p(daysBetween(period.to, o.date)) : 0,
-      namesPeriodMonth: months?.period.test(o.quote) ? 1 : 0,
-      namesOtherMonth: months && !months.period.test(o.quote) && months.other.test(o.quote) ? 1 : 0,
+      namesPeriodMonth: namesMonth,
+      namesOtherMonth: months && !namesMonth && months.other.test(o.quote) ? 1 : 0,
       namesDay: scope.days.length > 0 && findDays(o.quote).some((d) => scope.days.some((q) => sameDay(d, q))) ? 1 : 0,
       ...Object.fromEntries(Object.entries(o.reader ?? {}).map(([k, v]) => [`${READER_PREFIX}${k}`, v])),
     };
